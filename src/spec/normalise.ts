@@ -1,0 +1,121 @@
+/** Step two of loading: resolve every default, so later stages never guess. */
+import path from 'node:path';
+import type { ColumnMapT, MeasureT, SpecT } from './schema.js';
+import { BUCKETS } from './schema.js';
+import type { Bucket, ColumnMapping, Dimension, Measure, Request, SourceDef, TableDef } from '../types.js';
+import type { YamlSource } from './yaml.js';
+
+export function normaliseColumn(map: ColumnMapT): ColumnMapping {
+  if (typeof map === 'string') return { column: map, trim: true };
+  return {
+    column: map.column,
+    trim: map.trim ?? true,
+    case: map.case,
+    extract: map.extract,
+    format: map.format,
+    values: map.values ? Object.entries(map.values) : undefined,
+  };
+}
+
+export function parseDimension(name: string): Dimension {
+  return (BUCKETS as readonly string[]).includes(name)
+    ? { kind: 'bucket', bucket: name as Bucket }
+    : { kind: 'field', field: name };
+}
+
+export function parseMeasure(m: MeasureT | undefined): Measure {
+  if (m === undefined || m === 'count') return { kind: 'count' };
+  if ('count_distinct' in m) return { kind: 'count_distinct', field: m.count_distinct };
+  return { kind: 'sum', field: m.sum };
+}
+
+function defaultMeasureLabel(spec: SpecT, m: Measure): string {
+  if (m.kind === 'count') return 'Number';
+  const label = spec.fields[m.field]?.label ?? m.field;
+  return m.kind === 'count_distinct' ? `Distinct ${label.toLowerCase()}s` : `Total ${label.toLowerCase()}`;
+}
+
+/** Excel's limits on sheet names: 31 characters, none of : \ / ? * [ ]. */
+export function safeSheetName(name: string): string {
+  return name.replace(/[:\\/?*[\]]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 31).trim() || 'Sheet';
+}
+
+export function normalise(spec: SpecT, yaml: YamlSource, specFile: string, specDir: string): Request {
+  const questions = spec.questions.map((q, i) => ({ number: i + 1, text: q.text.trim(), answer: q.answer }));
+
+  const usedBy = new Map<string, number[]>();
+  for (const q of questions) {
+    if (q.answer.kind === 'provided') {
+      for (const t of q.answer.tables) usedBy.set(t, [...(usedBy.get(t) ?? []), q.number]);
+    }
+  }
+
+  const sources: SourceDef[] = Object.entries(spec.sources).map(([id, s]) => {
+    const ext = path.extname(s.file).toLowerCase();
+    const format = s.format ?? (ext === '.xlsx' || ext === '.xlsm' ? 'xlsx' : 'csv');
+    return {
+      id,
+      name: s.name,
+      description: s.description,
+      file: s.file,
+      path: path.resolve(specDir, s.file),
+      format,
+      csv: {
+        delimiter: s.csv?.delimiter ?? (ext === '.tsv' ? '\t' : ','),
+        quote: s.csv?.quote ?? '"',
+        headerRow: s.csv?.header_row ?? 1,
+        encoding: s.csv?.encoding ?? 'utf-8',
+      },
+      xlsx: { sheet: s.xlsx?.sheet, headerRow: s.xlsx?.header_row ?? 1 },
+      period: s.period,
+      dateBasis: s.date_basis,
+      columns: Object.fromEntries(Object.entries(s.columns).map(([f, m]) => [f, normaliseColumn(m)])),
+    };
+  });
+
+  const sheetNames = new Set<string>();
+  const tables: TableDef[] = Object.entries(spec.tables).map(([id, t]) => {
+    const measure = parseMeasure(t.measure);
+    const qs = usedBy.get(id) ?? [];
+    let sheet = safeSheetName(t.sheet ?? (qs.length ? `Q${qs.join('+Q')} ${t.title}` : t.title));
+    // Sheet names must be unique in a workbook, compared without regard to case.
+    for (let n = 2; sheetNames.has(sheet.toLowerCase()); n++) sheet = safeSheetName(`${sheet.slice(0, 27)} (${n})`);
+    sheetNames.add(sheet.toLowerCase());
+    return {
+      id,
+      title: t.title,
+      sheet,
+      rows: parseDimension(t.rows),
+      columns: t.columns === undefined ? undefined : parseDimension(t.columns),
+      measure,
+      measureLabel: t.measure_label ?? defaultMeasureLabel(spec, measure),
+      where: t.where,
+      inLetter: t.in_letter,
+      note: t.note,
+      questions: qs,
+    };
+  });
+
+  return {
+    specFile,
+    specDir,
+    yaml,
+    spec,
+    reference: spec.reference,
+    title: spec.title,
+    jurisdiction: spec.jurisdiction ?? 'foia',
+    received: spec.received,
+    letterDate: spec.letter_date,
+    authority: spec.authority,
+    requester: spec.requester ?? null,
+    questions,
+    search: spec.search ?? {},
+    fields: spec.fields,
+    periodField: spec.criteria.period_field ?? 'date',
+    period: spec.criteria.period,
+    where: spec.criteria.where,
+    sources,
+    tables,
+    warnings: [],
+  };
+}

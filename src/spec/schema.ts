@@ -1,0 +1,238 @@
+/**
+ * The request spec's schema: the one source of truth for what a spec may contain. The validator,
+ * the TypeScript types and the JSON Schema for editors (`foi schema`) are all derived from it.
+ */
+import { z } from 'zod';
+
+const d = (description: string) => ({ description });
+
+export const ID_PATTERN = /^[a-z][a-z0-9_]*$/;
+const id = (what: string) =>
+  z
+    .string()
+    .regex(ID_PATTERN, `${what} must start with a lower-case letter and use only a-z, 0-9 and _`);
+
+/** Checked for shape here; whether the day exists (no 31 September) is a rule, so it is located. */
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date must be written YYYY-MM-DD, e.g. 2019-09-30')
+  .meta(d('A calendar date, YYYY-MM-DD.'));
+
+export const Period = z
+  .strictObject({
+    from: IsoDate.meta(d('First day, inclusive.')),
+    to: IsoDate.meta(d('Last day, inclusive.')),
+  })
+  .meta(d('A range of days, both ends inclusive.'));
+
+const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+export const FIELD_TYPES = ['text', 'date', 'integer', 'number', 'boolean'] as const;
+export const Field = z
+  .strictObject({
+    type: z.enum(FIELD_TYPES).meta(d('What the values are once mapped: text, date, integer, number or boolean.')),
+    label: z.string().optional().meta(d('How the field is named in the letter and annex, e.g. "Offence".')),
+    values: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta(
+        d(
+          'The categories of this field in display order, code → description (one description per code across every source). Every category listed appears in a breakdown even when its count is 0.',
+        ),
+      ),
+    blank_label: z
+      .string()
+      .optional()
+      .meta(d('Label of the category for records where this field is blank, e.g. "Investigation ongoing".')),
+  })
+  .meta(d('A field of the one schema every source is mapped onto.'));
+
+export const ColumnMap = z.union([
+  z.string().meta(d('The source column holding this field, taken as it is (trimmed).')),
+  z
+    .strictObject({
+      column: z.string().meta(d('The source column, exactly as in the header.')),
+      trim: z.boolean().optional().meta(d('Strip surrounding spaces before anything else (default true).')),
+      case: z.enum(['upper', 'lower']).optional().meta(d('Fold case before matching values, for hand-keyed codes.')),
+      extract: z
+        .string()
+        .optional()
+        .meta(d('A regular expression whose first group is the value, e.g. "^Outcome (\\\\d+) - " for "Outcome 1 - Charged".')),
+      format: z
+        .string()
+        .optional()
+        .meta(d('For dates held as text: a strptime format, e.g. "%d-%b-%Y" for 04-DEC-2017. Excel date cells need none.')),
+      values: z
+        .record(z.string(), z.union([Scalar, z.null()]))
+        .optional()
+        .meta(d('Recode values after trim and case: source value → field value; null means blank (no value yet).')),
+    })
+    .meta(d('A source column with value normalisation.')),
+]);
+
+export const CsvOptions = z.strictObject({
+  delimiter: z.string().min(1).max(1).optional().meta(d('Field separator (default ",").')),
+  quote: z.string().min(1).max(1).optional().meta(d('Quote character (default \'"\').')),
+  header_row: z.number().int().min(1).optional().meta(d('Row number of the header (default 1).')),
+  encoding: z
+    .enum(['utf-8', 'windows-1252', 'latin-1'])
+    .optional()
+    .meta(d('Text encoding (default utf-8; a byte-order mark is ignored).')),
+});
+
+export const XlsxOptions = z.strictObject({
+  sheet: z.string().optional().meta(d('Worksheet name (default: the first sheet).')),
+  header_row: z.number().int().min(1).optional().meta(d('Row number of the header (default 1).')),
+});
+
+export const Source = z
+  .strictObject({
+    name: z.string().meta(d('The system\'s name as the letter gives it, e.g. "CMS(ii)".')),
+    description: z.string().optional().meta(d('What the system is, for the letter, e.g. "our legacy crime system".')),
+    file: z.string().meta(d('The extract, relative to the spec\'s folder.')),
+    format: z.enum(['csv', 'xlsx']).optional().meta(d('File format (default: from the extension).')),
+    csv: CsvOptions.optional(),
+    xlsx: XlsxOptions.optional(),
+    period: Period.meta(
+      d('When this system was the system of record. Only records dated in it are read, so records migrated between systems are never counted twice.'),
+    ),
+    date_basis: z.string().optional().meta(d('Which date the period applies to, in words, e.g. "statistics date".')),
+    columns: z
+      .record(z.string(), ColumnMap)
+      .meta(d('Field → source column (and its normalisation), for every field of `fields` this source holds.')),
+  })
+  .meta(d('A data source: one extract, mapped onto the common fields.'));
+
+export type ConditionT = { [field: string]: unknown };
+export const Test = z.union([
+  Scalar.meta(d('Equals this value.')),
+  z.array(Scalar).meta(d('Is one of these values.')),
+  z
+    .strictObject({
+      equals: Scalar.optional(),
+      not: Scalar.optional().meta(d('Is not this value.')),
+      in: z.array(Scalar).optional(),
+      not_in: z.array(Scalar).optional(),
+      between: z.tuple([Scalar, Scalar]).optional().meta(d('Inclusive range.')),
+      before: Scalar.optional().meta(d('Strictly less / earlier.')),
+      after: Scalar.optional().meta(d('Strictly greater / later.')),
+      from: Scalar.optional().meta(d('Greater or equal / on or after.')),
+      to: Scalar.optional().meta(d('Less or equal / on or before.')),
+      blank: z.boolean().optional().meta(d('true: has no value; false: has a value.')),
+      contains: z.string().optional().meta(d('Text contains this, ignoring case.')),
+      pattern: z.string().optional().meta(d('Text matches this regular expression.')),
+    })
+    .meta(d('Tests on one field, all of which must hold.')),
+]);
+
+export const Condition: z.ZodType<ConditionT> = z.lazy(() =>
+  z
+    .record(z.string(), z.union([Test, z.array(Condition), Condition]))
+    .meta(
+      d('Field → test, all of which must hold. Special keys: `all` and `any` (lists of conditions), `not` (a condition).'),
+    ),
+);
+
+export const BUCKETS = ['year', 'financial_year', 'quarter', 'month'] as const;
+
+export const Measure = z.union([
+  z.literal('count').meta(d('Number of records.')),
+  z.strictObject({ count_distinct: z.string().meta(d('Number of distinct values of this field.')) }),
+  z.strictObject({ sum: z.string().meta(d('Sum of this numeric field.')) }),
+]);
+
+export const Table = z
+  .strictObject({
+    title: z.string().meta(d('Title of the table, in the letter and in A1 of its annex sheet.')),
+    sheet: z.string().optional().meta(d('Annex sheet name (default: from the question, e.g. "Q1").')),
+    rows: z
+      .string()
+      .meta(d('Breakdown down the rows: year, financial_year, quarter, month (of the period field) or a field name.')),
+    columns: z.string().optional().meta(d('Optional breakdown across the columns, for a cross-tab.')),
+    measure: Measure.optional().meta(d('What each cell counts (default: count).')),
+    measure_label: z.string().optional().meta(d('Column heading of the figure, e.g. "Crimes" (default from the measure).')),
+    where: Condition.optional().meta(d('Further conditions for this table, on top of the request\'s criteria.')),
+    in_letter: z.boolean().optional().meta(d('Show the table in the letter too (default: when it is small).')),
+    note: z.string().optional().meta(d('A note printed under the table.')),
+  })
+  .meta(d('A table of figures: a query over the mapped sources, broken down by rows (and columns).'));
+
+export const Answer = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('provided'),
+    tables: z.array(z.string()).min(1).meta(d('Ids of the tables that answer the question.')),
+    note: z.string().optional().meta(d('Explanation printed before the figures.')),
+  }),
+  z.strictObject({
+    kind: z.literal('not_held'),
+    note: z.string().optional().meta(d('Why the information is not held.')),
+    advice: z.string().optional().meta(d('Section 16 advice: who may hold it, how to get it.')),
+  }),
+]);
+
+export const Question = z.strictObject({
+  text: z.string().meta(d('The question word for word as the requester asked it.')),
+  answer: Answer,
+});
+
+export const Authority = z.strictObject({
+  name: z.string(),
+  unit: z.string().optional().meta(d('e.g. "Freedom of Information Unit".')),
+  address: z.array(z.string()).meta(d('Postal address, one line per item.')),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  website: z.string().optional(),
+  signatory: z.strictObject({
+    name: z.string(),
+    role: z.string().meta(d('e.g. "Freedom of Information Officer".')),
+  }),
+});
+
+export const Requester = z
+  .strictObject({
+    name: z.string(),
+    address: z.array(z.string()).optional(),
+    email: z.string().optional(),
+  })
+  .meta(d('Personal data of the person who asked: kept in its own block so published copies can leave it out.'));
+
+export const Search = z.strictObject({
+  by: z.string().optional().meta(d('Who searched, e.g. "our Crime Management Data Returns Officer".')),
+  note: z.string().optional().meta(d('Why the criteria are what they are, in words for the requester.')),
+});
+
+export const Spec = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1).meta(d('Version of the spec format; 1.')),
+    reference: z.string().min(1).meta(d('The request\'s reference number.')),
+    title: z.string().meta(d('What the request is about, in a few words.')),
+    jurisdiction: z.enum(['foia']).optional().meta(d('The law the request is answered under (default foia).')),
+    received: IsoDate.meta(d('The day the request was received.')),
+    letter_date: IsoDate.meta(d('The date of the response letter.')),
+    authority: Authority,
+    requester: Requester.optional(),
+    questions: z.array(Question).min(1).meta(d('The questions, in the requester\'s order and words.')),
+    search: Search.optional(),
+    fields: z.record(id('a field name'), Field).meta(d('The common fields every source is mapped onto.')),
+    sources: z.record(id('a source id'), Source).meta(d('The data sources, by id.')),
+    criteria: z
+      .strictObject({
+        period: Period.meta(d('The period the request asks about.')),
+        period_field: z.string().optional().meta(d('The date field the periods apply to (default "date").')),
+        where: Condition.optional().meta(d('Conditions every record counted must meet.')),
+      })
+      .meta(d('The search criteria that apply to every table.')),
+    tables: z.record(id('a table id'), Table).meta(d('The tables of figures, by id.')),
+  })
+  .meta(d('An FOI request and how to answer it.'));
+
+export type SpecInput = z.input<typeof Spec>;
+export type SpecT = z.output<typeof Spec>;
+export type SourceT = z.output<typeof Source>;
+export type FieldT = z.output<typeof Field>;
+export type TableT = z.output<typeof Table>;
+export type ColumnMapT = z.output<typeof ColumnMap>;
+export type AnswerT = z.output<typeof Answer>;
+export type MeasureT = z.output<typeof Measure>;
+export type PeriodT = z.output<typeof Period>;
