@@ -14,6 +14,14 @@ const TITLE_FONT = { bold: true, size: 13 };
 const BOLD = { bold: true };
 const HEADER_FILL = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFE7E6E6' } };
 const NUMBER_FORMAT = '#,##0';
+const NOTES_WIDTH = 90;
+/** Characters per line of wrapped text in a column NOTES_WIDTH wide (a little under, to be safe). */
+const NOTES_WRAP = 80;
+
+/** Printed, a sheet fits the page width. */
+function printable(ws: Worksheet, orientation: 'portrait' | 'landscape'): void {
+  ws.pageSetup = { orientation, fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 };
+}
 
 /**
  * Text stays text: exceljs only writes a formula for { formula } values, so a label from the data
@@ -63,9 +71,10 @@ function tableSheet(ws: Worksheet, t: ResultTable, partialNote: string | undefin
     c.font = { italic: true };
   });
   ws.views = [{ state: 'frozen', xSplit: 1, ySplit: 2, topLeftCell: 'B3', activeCell: 'B3' }];
-  const labelWidth = Math.min(60, Math.max(12, ...[...body.map((r) => String(r[0]).length), header[0]!.length]) + 2);
+  const labelWidth = Math.min(75, Math.max(12, ...[...body.map((r) => String(r[0]).length), header[0]!.length]) + 2);
   setWidths(ws, [labelWidth, ...header.slice(1).map((l) => Math.min(16, Math.max(10, l.length + 2)))]);
   h.height = header.some((l, i) => i > 0 && l.length > 14) ? 45 : 18;
+  printable(ws, header.length > 5 ? 'landscape' : 'portrait');
 }
 
 function notesSheet(ws: Worksheet, req: Request, results: ResultTable[]): void {
@@ -115,9 +124,13 @@ function notesSheet(ws: Worksheet, req: Request, results: ResultTable[]): void {
       if (j === 1) c.alignment = { wrapText: true, vertical: 'top' };
       if (j === 0) c.alignment = { vertical: 'top' };
     });
+    // Spreadsheet programs do not all grow a row to fit wrapped text: size it here.
+    const lines = Math.max(1, ...values.slice(1).map((v) => Math.ceil(v.length / NOTES_WRAP)));
+    if (lines > 1) row.height = 15 * lines;
   });
   ws.getCell('A1').font = TITLE_FONT;
-  setWidths(ws, [24, 100]);
+  setWidths(ws, [28, NOTES_WIDTH]);
+  printable(ws, 'portrait');
 }
 
 export async function renderAnnex(req: Request, results: ResultTable[]): Promise<Buffer> {
