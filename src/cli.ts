@@ -17,19 +17,25 @@ function printProblems(problems: Problem[]): void {
   for (const p of problems) err(formatProblem(p));
 }
 
-async function runCommand(spec: string, opts: { out?: string; json?: boolean }): Promise<ExitCodeValue> {
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const rel = (p: string) => path.relative(process.cwd(), p) || '.';
+
+async function runCommand(spec: string, opts: { out?: string; json?: boolean; set?: string[] }): Promise<ExitCodeValue> {
   const started = performance.now();
-  const { runRequest } = await import('./pipeline.js');
-  const result = await runRequest(spec, { out: opts.out });
+  const [{ runRequest }, { parseOverride }] = await Promise.all([import('./pipeline.js'), import('./spec/overrides.js')]);
+  const overrides = (opts.set ?? []).map(parseOverride);
+  const result = await runRequest(spec, { out: opts.out, overrides, command: process.argv.slice(2) });
   const seconds = (performance.now() - started) / 1000;
   if (opts.json) {
     out(
       JSON.stringify(
         {
           reference: result.request.reference,
-          outDir: result.outDir,
+          folder: result.folder,
+          version: result.version,
+          dir: result.dir,
           files: result.written,
-          tables: result.results.map((t) => ({ id: t.id, total: t.grandTotal })),
+          tables: result.tables.map((t) => ({ id: t.id, total: t.grandTotal })),
           warnings: result.warnings,
           seconds,
         },
@@ -39,10 +45,45 @@ async function runCommand(spec: string, opts: { out?: string; json?: boolean }):
     );
   } else {
     printProblems(result.warnings);
-    const rel = path.relative(process.cwd(), result.outDir) || '.';
-    out(`foi: answered request ${result.request.reference} in ${seconds.toFixed(2)} s`);
-    for (const f of result.written) out(`  wrote ${path.join(rel, path.basename(f))}`);
+    out(`foi: answered request ${result.request.reference} in ${seconds.toFixed(2)} s: ${rel(result.dir)} (latest in ${rel(result.folder)})`);
+    for (const f of result.written.slice(0, 2)) out(`  ${rel(f)}`);
   }
+  return ExitCode.OK;
+}
+
+async function verifyCommand(dir: string, opts: { json?: boolean }): Promise<ExitCodeValue> {
+  const { verify, formatVerify } = await import('./commands/verify.js');
+  const report = await verify(dir);
+  if (opts.json) out(JSON.stringify(report, null, 2));
+  else (report.identical ? out : err)(formatVerify(report, dir));
+  return report.identical ? ExitCode.OK : ExitCode.NOT_REPRODUCED;
+}
+
+async function renderCommand(dir: string, opts: { json?: boolean }): Promise<ExitCodeValue> {
+  const { renderStored } = await import('./commands/render.js');
+  const r = await renderStored(dir, { command: process.argv.slice(2) });
+  if (opts.json) out(JSON.stringify({ from: r.from, version: r.version, dir: r.dir, files: r.written }, null, 2));
+  else out(`foi: rendered ${rel(r.dir)} from the stored results of ${r.from} (no data read)`);
+  return ExitCode.OK;
+}
+
+async function diffCommand(a: string, b: string, opts: { json?: boolean }): Promise<ExitCodeValue> {
+  const { diff, formatDiff } = await import('./commands/diff.js');
+  const report = diff(a, b);
+  out(opts.json ? JSON.stringify(report, null, 2) : formatDiff(report));
+  return ExitCode.OK;
+}
+
+async function issueCommand(dir: string, opts: { date?: string; json?: boolean }): Promise<ExitCodeValue> {
+  const { issueVersion } = await import('./commands/issue.js');
+  const r = issueVersion(dir, { date: opts.date });
+  if (opts.json) {
+    out(JSON.stringify(r, null, 2));
+    return ExitCode.OK;
+  }
+  out(`foi: ${rel(path.join(r.folder, r.version))} recorded as issued on ${r.record.date}; its files are now read-only`);
+  for (const f of r.record.files.filter((f) => f.edited)) out(`  note: ${f.path} was edited after foi wrote it; the issued file's hash is recorded`);
+  if (r.previouslyIssued.length) out(`  note: ${r.previouslyIssued.join(', ')} ${r.previouslyIssued.length === 1 ? 'was' : 'were'} issued before; all are kept`);
   return ExitCode.OK;
 }
 
@@ -72,11 +113,12 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
 
   program
     .command('run')
-    .description('run a request spec and write the letter and annex')
+    .description('run a request spec and write the letter and annex as a new version of output/<reference>/')
     .argument('<spec>', 'the request spec, e.g. requests/20192133/request.yaml')
-    .option('-o, --out <dir>', 'write into this folder (default: output/<reference>/)')
+    .option('-o, --out <dir>', 'the response folder to write the new version into (default: output/<reference>/)')
+    .option('--set <path=value>', 'change a spec value for this run, e.g. criteria.period.to=2020-09-30 (repeatable; recorded in the manifest)', collect)
     .option('--json', 'print the result as JSON')
-    .action(async (spec: string, opts: { out?: string; json?: boolean }) => setExit(await runCommand(spec, opts)));
+    .action(async (spec: string, opts: { out?: string; json?: boolean; set?: string[] }) => setExit(await runCommand(spec, opts)));
 
   program
     .command('validate')
@@ -86,6 +128,36 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
     .option('--json', 'print the problems as JSON')
     .option('--strict', 'fail on warnings too')
     .action(async (spec: string, opts: { json?: boolean; strict?: boolean }) => setExit(await validateCommand(spec, opts)));
+
+  program
+    .command('verify')
+    .description('rerun a response from its recorded inputs; exit 0 only if every output is identical')
+    .argument('<dir>', 'a version (output/20192133/v1) or a response folder (its latest version)')
+    .option('--json', 'print the report as JSON')
+    .action(async (dir: string, opts: { json?: boolean }) => setExit(await verifyCommand(dir, opts)));
+
+  program
+    .command('render')
+    .description("rebuild a response's documents from its stored results (no data needed) as a new version")
+    .argument('<dir>', 'a version or a response folder')
+    .option('--json', 'print the result as JSON')
+    .action(async (dir: string, opts: { json?: boolean }) => setExit(await renderCommand(dir, opts)));
+
+  program
+    .command('diff')
+    .description('compare two responses figure by figure, and the inputs that changed')
+    .argument('<a>', 'the earlier version or response folder')
+    .argument('<b>', 'the later one')
+    .option('--json', 'print the differences as JSON')
+    .action(async (a: string, b: string, opts: { json?: boolean }) => setExit(await diffCommand(a, b, opts)));
+
+  program
+    .command('issue')
+    .description('record a version as sent: it becomes read-only and no later run can change it')
+    .argument('<dir>', 'a version, or a response folder (its latest version)')
+    .option('--date <YYYY-MM-DD>', 'the day it was sent (default: today)')
+    .option('--json', 'print the record as JSON')
+    .action(async (dir: string, opts: { date?: string; json?: boolean }) => setExit(await issueCommand(dir, opts)));
 
   return program;
 }

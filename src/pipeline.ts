@@ -1,27 +1,41 @@
 /**
  * The pipeline, stage by stage: load and check the spec → open sources → run queries → render
- * the letter and annex in memory → write. Nothing before `write` touches the output folder.
+ * the letter, annex and record in memory → write a new version. Nothing before `write` touches
+ * the output folder, so a failure anywhere leaves it as it was.
  */
+import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { withContext, type Problem } from './errors.js';
 import { openDuckDb } from './db/duckdb.js';
-import { checkDataQuality, runQueries } from './query/run.js';
+import { checkDataQuality, runQueries, shapeTable, type QueryResult } from './query/run.js';
 import { renderAnnex } from './render/annex.js';
-import { renderLetter } from './render/letter.js';
+import { renderLetter, templateSet, type TemplateSet } from './render/letter.js';
 import { ANNEX_FILE, buildView } from './render/view.js';
+import { normaliseOfficeZip, pinnedDate } from './render/zip.js';
+import { hashFile, manifestJson, MANIFEST_FILE, SPEC_COPY, sha256, type HashedFile, type Manifest } from './record/manifest.js';
+import { resultsToCsv } from './record/results.js';
 import { openSources } from './sources/index.js';
 import { loadRequest } from './spec/load.js';
+import type { Override } from './spec/overrides.js';
 import type { DataQualityIssue, Request, ResultTable } from './types.js';
-import { writeOutputs, type OutputFile } from './write/index.js';
+import { writeVersion, type OutputFile } from './write/versions.js';
 
 export const LETTER_FILE = 'letter.docx';
+export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(import.meta.url);
+export const FOI_VERSION = (require('../package.json') as { version: string }).version;
 
 export interface Response {
   request: Request;
-  results: ResultTable[];
+  queryResults: QueryResult[];
+  tables: ResultTable[];
   quality: DataQualityIssue[];
-  files: OutputFile[];
   warnings: Problem[];
+  /** Every output but the manifest, in the order the manifest lists them. */
+  files: OutputFile[];
+  manifest: Manifest;
 }
 
 function qualityWarnings(req: Request, quality: DataQualityIssue[]): Problem[] {
@@ -37,38 +51,115 @@ function qualityWarnings(req: Request, quality: DataQualityIssue[]): Problem[] {
   });
 }
 
-/** Everything up to rendering: the response in memory. */
-export async function buildResponse(req: Request): Promise<Response> {
+const relTo = (base: string, file: string) => path.relative(base, file).split(path.sep).join('/');
+
+function hashTemplates(templates: TemplateSet): HashedFile[] {
+  return templates.files.map((f) => ({ path: relTo(PACKAGE_ROOT, f), ...hashFile(f) }));
+}
+
+export const resultFile = (tableId: string) => `results/${tableId}.csv`;
+
+interface Basis {
+  mode: Manifest['mode'];
+  renderedFrom?: string;
+  duckdb: string | null;
+  sources: Manifest['sources'];
+  cwd: string;
+}
+
+/** Render and record: the documents, the stored results and the manifest, all in memory. */
+async function finish(
+  req: Request,
+  queryResults: QueryResult[],
+  quality: DataQualityIssue[],
+  warnings: Problem[],
+  basis: Basis,
+  templates: TemplateSet,
+): Promise<Response> {
+  const tables = queryResults.map((q) => shapeTable(req, q));
+  const date = pinnedDate(req.letterDate);
+  const view = buildView(req, tables);
+  const letter = await withContext('while rendering the letter', () => renderLetter(req, view, templates));
+  const annex = await renderAnnex(req, tables, date);
+  const results = queryResults.map((q) => ({ q, name: resultFile(q.table.id), csv: resultsToCsv(q.rows) }));
+  const files: OutputFile[] = [
+    { name: LETTER_FILE, data: normaliseOfficeZip(letter.docx, date) },
+    { name: ANNEX_FILE, data: normaliseOfficeZip(annex, date) },
+    { name: SPEC_COPY, data: req.specText },
+    ...results.map((r) => ({ name: r.name, data: r.csv })),
+  ];
+  const manifest: Manifest = {
+    schema_version: 1,
+    reference: req.reference,
+    mode: basis.mode,
+    ...(basis.renderedFrom ? { rendered_from: basis.renderedFrom } : {}),
+    tools: { foi: FOI_VERSION, node: process.version, duckdb: basis.duckdb },
+    document_date: date.toISOString(),
+    spec: { path: relTo(basis.cwd, path.resolve(basis.cwd, req.specFile)), sha256: sha256(req.specText), bytes: Buffer.byteLength(req.specText), copy: SPEC_COPY },
+    overrides: req.overrides,
+    templates: hashTemplates(templates),
+    sources: basis.sources,
+    queries: results.map(({ q, name, csv }) => ({
+      table: q.table.id,
+      questions: q.table.questions,
+      sql: q.sql,
+      params: q.params,
+      rows: q.rows.length,
+      result: name,
+      sha256: sha256(csv),
+    })),
+    warnings,
+    outputs: files.map((f) => ({ path: f.name, sha256: sha256(f.data), bytes: Buffer.byteLength(f.data) })),
+    metadata: { generated_at: '', host: '', platform: '', duration_ms: 0, command: [] },
+  };
+  return { request: req, queryResults, tables, quality, warnings, files, manifest };
+}
+
+/** Computes the response from the data. */
+export async function buildResponse(req: Request, opts: { cwd?: string; templates?: TemplateSet } = {}): Promise<Response> {
+  const cwd = opts.cwd ?? process.cwd();
   const db = await openDuckDb();
   try {
     const sources = await withContext('while reading the sources', () => openSources(req, db));
-    const results = await runQueries(req, db, sources);
+    const queryResults = await runQueries(req, db, sources);
     const quality = await checkDataQuality(req, db, sources);
-    const view = buildView(req, results);
-    const letter = await withContext('while rendering the letter', () => renderLetter(req, view));
-    const annex = await renderAnnex(req, results);
-    return {
-      request: req,
-      results,
-      quality,
-      files: [
-        { name: LETTER_FILE, data: letter.docx },
-        { name: ANNEX_FILE, data: annex },
-      ],
-      warnings: [...req.warnings, ...qualityWarnings(req, quality)],
-    };
+    const sourceRecords = sources.map((s) => ({ id: s.def.id, path: relTo(cwd, s.def.path), ...hashFile(s.def.path), rows: s.rows }));
+    const warnings = [...req.warnings, ...qualityWarnings(req, quality)];
+    return await finish(req, queryResults, quality, warnings, { mode: 'run', duckdb: db.version, sources: sourceRecords, cwd }, opts.templates ?? templateSet());
   } finally {
     db.close();
   }
 }
 
+/** Rebuilds the documents from stored results (no data needed), e.g. after the templates changed. */
+export async function rebuildResponse(
+  req: Request,
+  stored: { manifest: Manifest; queryResults: QueryResult[]; version: string },
+  opts: { cwd?: string; templates?: TemplateSet } = {},
+): Promise<Response> {
+  const warnings = stored.manifest.warnings;
+  return finish(
+    req,
+    stored.queryResults,
+    [],
+    warnings,
+    { mode: 'render', renderedFrom: stored.version, duckdb: null, sources: stored.manifest.sources, cwd: opts.cwd ?? process.cwd() },
+    opts.templates ?? templateSet(),
+  );
+}
+
 export interface RunOptions {
   out?: string;
   cwd?: string;
+  overrides?: Override[];
+  /** The command line, for the manifest's metadata. */
+  command?: string[];
 }
 
 export interface RunResult extends Response {
-  outDir: string;
+  folder: string;
+  version: string;
+  dir: string;
   written: string[];
 }
 
@@ -77,11 +168,35 @@ export function defaultOutDir(req: Request, cwd: string): string {
   return path.resolve(cwd, 'output', req.reference.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_'));
 }
 
+/** Testing aid: FOI_TEST_WRITE_DELAY_MS slows writing so a test can kill a run part-way. */
+function writeDelayHook(): ((name: string) => void) | undefined {
+  const ms = Number(process.env.FOI_TEST_WRITE_DELAY_MS ?? 0);
+  if (!ms) return undefined;
+  return () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Writes a response as a new version of its response folder, with its manifest. */
+export function writeResponse(response: Response, folder: string, started: number, command: string[]): RunResult {
+  const manifest: Manifest = {
+    ...response.manifest,
+    metadata: {
+      generated_at: new Date().toISOString(),
+      host: os.hostname(),
+      platform: `${process.platform}-${process.arch}`,
+      duration_ms: Math.round(performance.now() - started),
+      command,
+    },
+  };
+  const files = [...response.files, { name: MANIFEST_FILE, data: manifestJson(manifest) }];
+  const { version, dir } = writeVersion(folder, files, { afterFile: writeDelayHook() });
+  return { ...response, manifest, folder, version, dir, written: files.map((f) => path.join(dir, f.name)) };
+}
+
 export async function runRequest(specPath: string, opts: RunOptions = {}): Promise<RunResult> {
+  const started = performance.now();
   const cwd = opts.cwd ?? process.cwd();
-  const req = loadRequest(specPath, { cwd });
-  const response = await buildResponse(req);
-  const outDir = opts.out ? path.resolve(cwd, opts.out) : defaultOutDir(req, cwd);
-  const written = writeOutputs(outDir, response.files);
-  return { ...response, outDir, written };
+  const req = loadRequest(specPath, { cwd, overrides: opts.overrides });
+  const response = await buildResponse(req, { cwd });
+  const folder = opts.out ? path.resolve(cwd, opts.out) : defaultOutDir(req, cwd);
+  return writeResponse(response, folder, started, opts.command ?? []);
 }

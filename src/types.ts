@@ -3,9 +3,10 @@
  * resolved, every path absolute); queries turn it into `ResultTable`s; rendering turns those into
  * documents in memory; only the write stage touches the output folder.
  */
-import type { AnswerT, ConditionT, FieldT, PeriodT, SpecT } from './spec/schema.js';
+import type { AnswerT, ConditionT, FieldT, PeriodT, SourcePeriodT, SpecT } from './spec/schema.js';
 import type { YamlSource } from './spec/yaml.js';
 import type { Problem } from './errors.js';
+import type { Override } from './spec/overrides.js';
 
 export type Bucket = 'year' | 'financial_year' | 'quarter' | 'month';
 
@@ -38,7 +39,8 @@ export interface SourceDef {
   format: 'csv' | 'xlsx';
   csv: { delimiter: string; quote: string; headerRow: number; encoding: 'utf-8' | 'windows-1252' | 'latin-1' };
   xlsx: { sheet?: string; headerRow: number };
-  period: PeriodT;
+  /** When it was the system of record, as the spec says (either end may be open). */
+  period: SourcePeriodT;
   dateBasis?: string;
   columns: Record<string, ColumnMapping>;
 }
@@ -87,6 +89,9 @@ export interface Request {
   where?: ConditionT;
   sources: SourceDef[];
   tables: TableDef[];
+  /** The spec file's text as read (before any overrides). */
+  specText: string;
+  overrides: Override[];
   /** Warnings found while loading; errors stop loading instead. */
   warnings: Problem[];
 }

@@ -15,20 +15,22 @@ describe('foi (the command)', () => {
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it('run --out writes the letter and annex into that folder', () => {
+  it('run --out writes the letter, annex and record as version v1 of that folder', () => {
     const dir = copyFixture('minimal');
     const out = path.join(tmpDir(), 'answer');
     const r = foi(['run', 'request.yaml', '--out', out], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(ExitCode.OK);
-    expect(fs.readdirSync(out).sort()).toEqual(['annex.xlsx', 'letter.docx']);
-    expect(r.stdout).toContain('letter.docx');
+    expect(fs.readdirSync(out).sort()).toEqual(['latest', 'v1', 'versions.json']);
+    expect(fs.readdirSync(path.join(out, 'v1')).sort()).toEqual(['annex.xlsx', 'letter.docx', 'manifest.json', 'request.yaml', 'results']);
+    expect(fs.readFileSync(path.join(out, 'latest/letter.docx')).equals(fs.readFileSync(path.join(out, 'v1/letter.docx')))).toBe(true);
+    expect(r.stdout).toContain('v1/letter.docx');
   });
 
   it('run without --out writes output/<reference>/ under the working folder', () => {
     const dir = copyFixture('minimal');
     expect(foi(['run', 'request.yaml'], { cwd: dir }).code).toBe(0);
-    expect(fs.readdirSync(path.join(dir, 'output/T-1')).sort()).toEqual(['annex.xlsx', 'letter.docx']);
+    expect(fs.readdirSync(path.join(dir, 'output/T-1/v1')).sort()).toEqual(['annex.xlsx', 'letter.docx', 'manifest.json', 'request.yaml', 'results']);
   });
 
   it('a spec with a mistake: located message, exit 1, no stack trace, nothing written', () => {
@@ -45,7 +47,7 @@ describe('foi (the command)', () => {
   it('a failed run leaves the earlier output exactly as it was', () => {
     const dir = copyFixture('minimal');
     expect(foi(['run', 'request.yaml'], { cwd: dir }).code).toBe(0);
-    const letter = path.join(dir, 'output/T-1/letter.docx');
+    const letter = path.join(dir, 'output/T-1/v1/letter.docx');
     const before = fs.readFileSync(letter);
     // A wrong column is only found when the data is opened, after the spec has been checked.
     edit(path.join(dir, 'request.yaml'), 'category: cat', 'category: kat');
@@ -55,7 +57,7 @@ describe('foi (the command)', () => {
     expect(r.stderr).toContain('did you mean "cat"?');
     noStack(r.stderr);
     expect(fs.readFileSync(letter).equals(before)).toBe(true);
-    expect(fs.readdirSync(path.dirname(letter)).sort()).toEqual(['annex.xlsx', 'letter.docx']);
+    expect(fs.readdirSync(path.join(dir, 'output/T-1')).sort()).toEqual(['latest', 'v1', 'versions.json']);
   });
 
   it('a missing spec file is a clear error', () => {

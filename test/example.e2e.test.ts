@@ -22,9 +22,9 @@ let expected: ExampleCounts;
 
 beforeAll(async () => {
   out = fs.mkdtempSync(path.join(os.tmpdir(), 'foi-e2e-'));
-  await runRequest(SPEC, { out, cwd: ROOT });
-  annex = readXlsx(fs.readFileSync(path.join(out, 'annex.xlsx')));
-  letter = readDocx(fs.readFileSync(path.join(out, 'letter.docx')));
+  const { dir } = await runRequest(SPEC, { out, cwd: ROOT });
+  annex = readXlsx(fs.readFileSync(path.join(dir, 'annex.xlsx')));
+  letter = readDocx(fs.readFileSync(path.join(dir, 'letter.docx')));
   expected = exampleCounts(path.join(ROOT, 'requests/20192133/cms_extract.csv'), path.join(ROOT, 'requests/20192133/connect_extract.xlsx'));
 });
 

@@ -12,10 +12,9 @@ let letter: DocxContent;
 const LABELS = ['=HYPERLINK("http://example.invalid","click")', '+44 1234', '-5', '@SUM(A1)', '=1+1'];
 
 beforeAll(async () => {
-  const out = tmpDir();
-  await runRequest(path.join(FIXTURES, 'formula-labels/request.yaml'), { out });
-  annex = readXlsx(fs.readFileSync(path.join(out, 'annex.xlsx')));
-  letter = readDocx(fs.readFileSync(path.join(out, 'letter.docx')));
+  const { dir } = await runRequest(path.join(FIXTURES, 'formula-labels/request.yaml'), { out: tmpDir() });
+  annex = readXlsx(fs.readFileSync(path.join(dir, 'annex.xlsx')));
+  letter = readDocx(fs.readFileSync(path.join(dir, 'letter.docx')));
 });
 
 describe('hostile values', () => {

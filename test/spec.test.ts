@@ -12,8 +12,8 @@ describe('loading a spec', () => {
     const { problems, request } = checkRequest('requests/20192133/request.yaml', { cwd: ROOT });
     expect(problems).toEqual([]);
     expect(request!.sources.map((s) => [s.id, s.format, s.period])).toEqual([
-      ['cms', 'csv', { from: '2014-01-01', to: '2017-12-04' }],
-      ['connect', 'xlsx', { from: '2017-12-05', to: '2019-09-30' }],
+      ['cms', 'csv', { to: '2017-12-04' }],
+      ['connect', 'xlsx', { from: '2017-12-05' }],
     ]);
     expect(request!.questions).toHaveLength(7);
     expect(request!.tables.map((t) => t.questions)).toEqual([[1], [2], [3], [4], [5], [6]]);

@@ -72,8 +72,13 @@ function whereSql(req: Request, cond: ConditionT | undefined, at: (string | numb
   return cond ? conditionSql(req, parseCondition(cond, at), p) : undefined;
 }
 
-function periodSql(req: Request, from: string, to: string, p: Params): string {
-  return `${ident(req.periodField)} BETWEEN CAST(${p.add(from)} AS DATE) AND CAST(${p.add(to)} AS DATE)`;
+export function periodSql(req: Request, period: { from?: string; to?: string }, p: Params): string {
+  const f = ident(req.periodField);
+  const parts = [
+    ...(period.from !== undefined ? [`${f} >= CAST(${p.add(period.from)} AS DATE)`] : []),
+    ...(period.to !== undefined ? [`${f} <= CAST(${p.add(period.to)} AS DATE)`] : []),
+  ];
+  return parts.length ? parts.join(' AND ') : `${f} IS NOT NULL`;
 }
 
 /**
@@ -83,11 +88,11 @@ function periodSql(req: Request, from: string, to: string, p: Params): string {
 export function selectedRecordsCtes(req: Request, sources: OpenSource[], table: TableDef | undefined, p: Params): string {
   const ctes = sources.map((s) => `${ident(`src_${s.def.id}`)} AS (\n  ${mappedSelect(req, s, p)}\n)`);
   const union = sources
-    .map((s) => `  SELECT * FROM ${ident(`src_${s.def.id}`)} WHERE ${periodSql(req, s.def.period.from, s.def.period.to, p)}`)
+    .map((s) => `  SELECT * FROM ${ident(`src_${s.def.id}`)} WHERE ${periodSql(req, s.def.period, p)}`)
     .join('\n  UNION ALL\n');
   ctes.push(`"records" AS (\n${union}\n)`);
   const conds = [
-    periodSql(req, req.period.from, req.period.to, p),
+    periodSql(req, req.period, p),
     whereSql(req, req.where, ['criteria', 'where'], p),
     table ? whereSql(req, table.where, ['tables', table.id, 'where'], p) : undefined,
   ].filter((c): c is string => c !== undefined);
@@ -106,7 +111,9 @@ function measureSql(m: Measure): { arg: string; agg: string } {
     case 'count_distinct':
       return { arg: ident(m.field), agg: 'count(DISTINCT "m")' };
     case 'sum':
-      return { arg: ident(m.field), agg: 'COALESCE(sum("m"), 0)' };
+      // Exact decimal arithmetic: a parallel sum of doubles can differ in its last digits from
+      // run to run, and a rerun must give the same figures.
+      return { arg: `CAST(${ident(m.field)} AS DECIMAL(38, 6))`, agg: 'COALESCE(sum("m"), 0)' };
   }
 }
 

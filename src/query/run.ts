@@ -5,7 +5,7 @@ import { parseCondition, restrictedValues, type Scalar } from '../spec/condition
 import type { Category, DataQualityIssue, Dimension, Request, ResultTable, TableDef } from '../types.js';
 import type { OpenSource } from '../sources/index.js';
 import { BUCKET_LABEL, bucketCategories } from './categories.js';
-import { compileTable } from './compile.js';
+import { compileTable, periodSql } from './compile.js';
 import { blankOnPurpose, mappedSelect } from './mapping.js';
 import { Params } from './params.js';
 
@@ -23,7 +23,7 @@ function dimensionLabel(req: Request, dim: Dimension): string {
 function categories(req: Request, table: TableDef, dim: Dimension, dataKeys: (string | null)[]): Category[] {
   if (dim.kind === 'bucket') return bucketCategories(dim.bucket, req.period.from, req.period.to);
   const field = req.fields[dim.field]!;
-  const labels = field.values ?? {};
+  const labels = field.values ?? (field.type === 'boolean' ? { true: 'Yes', false: 'No' } : {});
   const fromTable = table.where ? restrictedValues(parseCondition(table.where, []), dim.field) : undefined;
   const fromCriteria = req.where ? restrictedValues(parseCondition(req.where, []), dim.field) : undefined;
   const listed: Scalar[] = fromTable ?? fromCriteria ?? Object.keys(labels);
@@ -45,7 +45,16 @@ function categories(req: Request, table: TableDef, dim: Dimension, dataKeys: (st
   return out;
 }
 
-function shape(req: Request, table: TableDef, rows: Row[], sql: string, params: unknown[]): ResultTable {
+/** The rows a table's query returned, as stored with the outputs (so documents can be rebuilt from them). */
+export interface QueryResult {
+  table: TableDef;
+  sql: string;
+  params: unknown[];
+  rows: Row[];
+}
+
+/** A table's raw query rows → the zero-filled table the letter and annex show. */
+export function shapeTable(req: Request, { table, rows, sql, params }: QueryResult): ResultTable {
   const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
   const isTotal = (v: unknown) => Number(v) === 1;
   const rowCats = categories(req, table, table.rows, rows.filter((r) => !isTotal(r.gr)).map((r) => keyString(r.r)));
@@ -93,10 +102,9 @@ function shape(req: Request, table: TableDef, rows: Row[], sql: string, params: 
   };
 }
 
-export async function runTable(req: Request, db: Db, sources: OpenSource[], table: TableDef): Promise<ResultTable> {
+export async function runTable(req: Request, db: Db, sources: OpenSource[], table: TableDef): Promise<QueryResult> {
   const { sql, params } = compileTable(req, sources, table);
-  const rows = await db.all(sql, params);
-  return shape(req, table, rows, sql, params);
+  return { table, sql, params, rows: await db.all(sql, params) };
 }
 
 /** Rows where a mapped value was there in the source but did not become a field value. */
@@ -106,10 +114,7 @@ function unrecognisedSql(req: Request, src: OpenSource, field: string, p: Params
   const onPurpose = blanks.length ? ` AND ${clean} NOT IN (${blanks.map((b) => p.add(b)).join(', ')})` : '';
   // A bad date is reported wherever it is (its record cannot be placed in any period); other
   // fields only within the period the source is read for.
-  const scope =
-    field === req.periodField
-      ? ''
-      : ` AND ${ident(req.periodField)} BETWEEN CAST(${p.add(src.def.period.from)} AS DATE) AND CAST(${p.add(src.def.period.to)} AS DATE)`;
+  const scope = field === req.periodField ? '' : ` AND ${periodSql(req, src.def.period, p)}`;
   return `${clean} IS NOT NULL AND ${ident(field)} IS NULL${onPurpose}${scope}`;
 }
 
@@ -140,8 +145,8 @@ export async function checkDataQuality(req: Request, db: Db, sources: OpenSource
   return issues;
 }
 
-export async function runQueries(req: Request, db: Db, sources: OpenSource[]): Promise<ResultTable[]> {
-  const out: ResultTable[] = [];
+export async function runQueries(req: Request, db: Db, sources: OpenSource[]): Promise<QueryResult[]> {
+  const out: QueryResult[] = [];
   for (const t of req.tables) out.push(await runTable(req, db, sources, t));
   return out;
 }

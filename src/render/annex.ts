@@ -3,7 +3,10 @@
  * text), labels are text (never formulas, whatever they start with), totals are from the query.
  */
 import type { Request, ResultTable } from '../types.js';
+import { effectivePeriod } from '../spec/periods.js';
 import { longDate } from '../util/dates.js';
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 import { describeCondition } from './describe.js';
 import { totalLabel } from './view.js';
 
@@ -97,7 +100,9 @@ function notesSheet(ws: Worksheet, req: Request, results: ResultTable[]): void {
   rows.push([]);
   heading('Sources');
   for (const s of req.sources) {
-    rows.push([s.name, `${s.description ? s.description + '. ' : ''}Extract ${s.file}, records with a ${s.dateBasis ?? 'date'} from ${longDate(s.period.from)} to ${longDate(s.period.to)}.`]);
+    const p = effectivePeriod(s.period, req.period);
+    const read = p ? `records by ${s.dateBasis ?? 'date'} from ${longDate(p.from)} to ${longDate(p.to)}` : 'no records (its period is outside the request\'s)';
+    rows.push([s.name, `${s.description ? capitalise(s.description) + '. ' : ''}Extract ${s.file}: ${read}.`]);
   }
   if (req.sources.length > 1) {
     rows.push(['', 'Each system is read only for the period in which it was the system of record, so that no record is counted twice.']);
@@ -133,10 +138,10 @@ function notesSheet(ws: Worksheet, req: Request, results: ResultTable[]): void {
   printable(ws, 'portrait');
 }
 
-export async function renderAnnex(req: Request, results: ResultTable[]): Promise<Buffer> {
+/** `date` is written as the workbook's created and modified dates (pinned, for reproducible bytes). */
+export async function renderAnnex(req: Request, results: ResultTable[], date: Date): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
-  const date = new Date(`${req.letterDate}T00:00:00Z`);
   wb.creator = req.authority.name;
   wb.lastModifiedBy = req.authority.name;
   wb.created = date;

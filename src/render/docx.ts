@@ -170,7 +170,7 @@ export function markdownToBlocks(markdown: string): FileChild[] {
   return blocks(Lexer.lex(markdown, { gfm: true }));
 }
 
-export async function buildDocx(markdown: string, layout: LetterLayout, date: Date): Promise<Buffer> {
+export async function buildDocx(markdown: string, layout: LetterLayout): Promise<Buffer> {
   const half = layout.size * 2;
   const letterhead = layout.letterhead.map(
     (line, i) =>
@@ -249,6 +249,5 @@ export async function buildDocx(markdown: string, layout: LetterLayout, date: Da
       },
     ],
   });
-  void date;
   return Packer.toBuffer(doc);
 }

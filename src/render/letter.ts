@@ -111,17 +111,13 @@ export async function renderLetter(req: Request, view: LetterView, templates?: T
   const { markdown, layout } = await fillTemplate(view, templates);
   const a = req.authority;
   const letterhead = [a.name, ...(a.unit ? [a.unit] : []), ...a.address, ...(a.email ? [a.email] : []), ...(a.phone ? [a.phone] : []), ...(a.website ? [a.website] : [])];
-  const docx = await buildDocx(
-    markdown,
-    {
+  const docx = await buildDocx(markdown, {
       ...layout,
       title: layout.title ?? `Freedom of Information request ${req.reference}`,
       subject: layout.subject ?? req.title,
       creator: a.name,
       letterhead,
       footer: `${a.name} · FOI ${req.reference}`,
-    },
-    new Date(0),
-  );
+  });
   return { docx, markdown };
 }

@@ -3,6 +3,7 @@
  * whole: every string in it is printed as text, whatever characters it holds.
  */
 import type { Request, ResultTable } from '../types.js';
+import { effectivePeriod } from '../spec/periods.js';
 import { longDate } from '../util/dates.js';
 import { describeCondition } from './describe.js';
 import { escapeDeep, escapeMarkdown, formatNumber, markdownTable } from './markdown.js';
@@ -100,13 +101,17 @@ export function buildView(req: Request, results: ResultTable[]): LetterView {
     search: {
       by: req.search.by ?? null,
       note: req.search.note ?? null,
-      sources: req.sources.map((s) => ({
-        name: s.name,
-        description: s.description ?? null,
-        date_basis: s.dateBasis ?? 'date',
-        from: longDate(s.period.from),
-        to: longDate(s.period.to),
-      })),
+      sources: req.sources.map((s) => {
+        const p = effectivePeriod(s.period, req.period);
+        return {
+          name: s.name,
+          description: s.description ?? null,
+          date_basis: s.dateBasis ?? 'date',
+          read: p !== undefined,
+          from: p ? longDate(p.from) : null,
+          to: p ? longDate(p.to) : null,
+        };
+      }),
       several_sources: req.sources.length > 1,
       criteria: describeCondition(req, req.where, ['criteria', 'where']),
       period: { from: longDate(req.period.from), to: longDate(req.period.to) },

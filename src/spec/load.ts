@@ -8,6 +8,7 @@ import path from 'node:path';
 import { FoiError, type Problem } from '../errors.js';
 import type { Request } from '../types.js';
 import { normalise } from './normalise.js';
+import { applyOverrides, type Override } from './overrides.js';
 import { rules } from './rules.js';
 import { Spec } from './schema.js';
 import { schemaProblems } from './schema-problems.js';
@@ -19,6 +20,10 @@ export const MAX_SPEC_BYTES = 1024 * 1024;
 export interface LoadOptions {
   /** Working directory for resolving the spec path and displaying it (default: process.cwd()). */
   cwd?: string;
+  /** `--set path=value` changes, applied before checking. */
+  overrides?: readonly Override[];
+  /** Do not look at the data files (rebuilding documents from stored results). */
+  offline?: boolean;
 }
 
 export interface LoadResult {
@@ -75,6 +80,7 @@ export function checkRequest(specPath: string, opts: LoadOptions = {}): LoadResu
   const text = readSpecText(abs, file);
 
   const { source, problems } = parseYaml(text, file);
+  if (!problems.some((p) => p.severity === 'error')) applyOverrides(source, opts.overrides ?? []);
   problems.push(...forbiddenKeyProblems(source));
   if (problems.some((p) => p.severity === 'error')) return { problems };
 
@@ -96,7 +102,9 @@ export function checkRequest(specPath: string, opts: LoadOptions = {}): LoadResu
   }
 
   const request = normalise(parsed.data, source, file, path.dirname(abs));
-  for (const rule of rules) problems.push(...rule.check(request));
+  request.specText = text;
+  request.overrides = [...(opts.overrides ?? [])];
+  for (const rule of rules) if (!(opts.offline && rule.needsData)) problems.push(...rule.check(request));
   request.warnings = problems.filter((p) => p.severity === 'warning');
   return { request, problems };
 }

@@ -116,6 +116,8 @@ export function normalise(spec: SpecT, yaml: YamlSource, specFile: string, specD
     where: spec.criteria.where,
     sources,
     tables,
+    specText: '',
+    overrides: [],
     warnings: [],
   };
 }

@@ -17,6 +17,8 @@ export interface Rule {
   code: string;
   /** One line for the README's list of rules. */
   description: string;
+  /** Rules that look at the data files; skipped when rebuilding documents from stored results. */
+  needsData?: boolean;
   check(req: Request): Problem[];
 }
 
@@ -40,8 +42,8 @@ function specDates(req: Request): { path: Path; value: string }[] {
     { path: ['criteria', 'period', 'to'], value: s.criteria.period.to },
   ];
   for (const [id, src] of Object.entries(s.sources)) {
-    out.push({ path: ['sources', id, 'period', 'from'], value: src.period.from });
-    out.push({ path: ['sources', id, 'period', 'to'], value: src.period.to });
+    if (src.period.from !== undefined) out.push({ path: ['sources', id, 'period', 'from'], value: src.period.from });
+    if (src.period.to !== undefined) out.push({ path: ['sources', id, 'period', 'to'], value: src.period.to });
   }
   return out;
 }
@@ -71,12 +73,12 @@ export const rules: Rule[] = [
     code: 'period-reversed',
     description: 'A period that ends before it starts.',
     check(req) {
-      const periods: { path: Path; from: string; to: string }[] = [
+      const periods: { path: Path; from?: string; to?: string }[] = [
         { path: ['criteria', 'period'], ...req.spec.criteria.period },
         ...Object.entries(req.spec.sources).map(([id, s]) => ({ path: ['sources', id, 'period'] as Path, ...s.period })),
       ];
       return periods.flatMap((p) =>
-        !dateProblem(p.from) && !dateProblem(p.to) && compareDates(p.from, p.to) > 0
+        p.from !== undefined && p.to !== undefined && !dateProblem(p.from) && !dateProblem(p.to) && compareDates(p.from, p.to) > 0
           ? [problem(req, 'period-reversed', [...p.path, 'to'], `the period ends (${p.to}) before it starts (${p.from})`, 'swap "from" and "to"')]
           : [],
       );
@@ -173,6 +175,7 @@ export const rules: Rule[] = [
   {
     code: 'source-outside-folder',
     description: "A source file outside the spec's folder (e.g. ../../../etc/passwd).",
+    needsData: true,
     check(req) {
       return req.sources.flatMap((s) => {
         const rel = path.relative(req.specDir, s.path);
@@ -185,6 +188,7 @@ export const rules: Rule[] = [
   {
     code: 'source-missing',
     description: 'A source file that does not exist or is not a file.',
+    needsData: true,
     check(req) {
       return req.sources.flatMap((s) => {
         let stat: fs.Stats | undefined;

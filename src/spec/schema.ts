@@ -25,6 +25,13 @@ export const Period = z
   })
   .meta(d('A range of days, both ends inclusive.'));
 
+export const SourcePeriod = z
+  .strictObject({
+    from: IsoDate.optional().meta(d('First day this system was the system of record (default: from the start of the request\'s period).')),
+    to: IsoDate.optional().meta(d('Last day it was (default: it still is).')),
+  })
+  .meta(d('When a system was the system of record; an open end means "since" or "until".'));
+
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 export const FIELD_TYPES = ['text', 'date', 'integer', 'number', 'boolean'] as const;
@@ -93,7 +100,7 @@ export const Source = z
     format: z.enum(['csv', 'xlsx']).optional().meta(d('File format (default: from the extension).')),
     csv: CsvOptions.optional(),
     xlsx: XlsxOptions.optional(),
-    period: Period.meta(
+    period: SourcePeriod.meta(
       d('When this system was the system of record. Only records dated in it are read, so records migrated between systems are never counted twice.'),
     ),
     date_basis: z.string().optional().meta(d('Which date the period applies to, in words, e.g. "statistics date".')),
@@ -236,3 +243,4 @@ export type ColumnMapT = z.output<typeof ColumnMap>;
 export type AnswerT = z.output<typeof Answer>;
 export type MeasureT = z.output<typeof Measure>;
 export type PeriodT = z.output<typeof Period>;
+export type SourcePeriodT = z.output<typeof SourcePeriod>;
