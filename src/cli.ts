@@ -88,8 +88,8 @@ async function issueCommand(dir: string, opts: { date?: string; json?: boolean }
 }
 
 async function validateCommand(spec: string, opts: { json?: boolean; strict?: boolean }): Promise<ExitCodeValue> {
-  const { checkRequest } = await import('./spec/load.js');
-  const { problems } = checkRequest(spec);
+  const { validateSpec } = await import('./spec/validate.js');
+  const { problems } = await validateSpec(spec);
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
   const failed = errors > 0 || (opts.strict === true && warnings > 0);
@@ -128,6 +128,15 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
     .option('--json', 'print the problems as JSON')
     .option('--strict', 'fail on warnings too')
     .action(async (spec: string, opts: { json?: boolean; strict?: boolean }) => setExit(await validateCommand(spec, opts)));
+
+  program
+    .command('schema')
+    .description("print the spec's JSON Schema (for editors; the same rules foi validate applies)")
+    .action(async () => {
+      const { specJsonSchemaText } = await import('./spec/json-schema.js');
+      process.stdout.write(specJsonSchemaText());
+      setExit(ExitCode.OK);
+    });
 
   program
     .command('verify')

@@ -17,7 +17,7 @@ import { normaliseOfficeZip, pinnedDate } from './render/zip.js';
 import { hashFile, manifestJson, MANIFEST_FILE, SPEC_COPY, sha256, type HashedFile, type Manifest } from './record/manifest.js';
 import { resultsToCsv } from './record/results.js';
 import { openSources } from './sources/index.js';
-import { loadRequest } from './spec/load.js';
+import { loadValidRequest } from './spec/validate.js';
 import type { Override } from './spec/overrides.js';
 import type { DataQualityIssue, Request, ResultTable } from './types.js';
 import { writeVersion, type OutputFile } from './write/versions.js';
@@ -195,7 +195,8 @@ export function writeResponse(response: Response, folder: string, started: numbe
 export async function runRequest(specPath: string, opts: RunOptions = {}): Promise<RunResult> {
   const started = performance.now();
   const cwd = opts.cwd ?? process.cwd();
-  const req = loadRequest(specPath, { cwd, overrides: opts.overrides });
+  // Columns are checked when the sources are opened, so validation need not read the data first.
+  const req = await loadValidRequest(specPath, { cwd, overrides: opts.overrides, data: false });
   const response = await buildResponse(req, { cwd });
   const folder = opts.out ? path.resolve(cwd, opts.out) : defaultOutDir(req, cwd);
   return writeResponse(response, folder, started, opts.command ?? []);

@@ -9,7 +9,7 @@ import { FoiError, isFoiError } from '../errors.js';
 import { buildResponse, PACKAGE_ROOT, rebuildResponse, type Response } from '../pipeline.js';
 import { hashFile, readManifest, sha256, type Manifest } from '../record/manifest.js';
 import { templateSet } from '../render/letter.js';
-import { loadRequest } from '../spec/load.js';
+import { loadValidRequest } from '../spec/validate.js';
 import { loadStored } from './stored.js';
 import { resolveVersion } from '../write/versions.js';
 
@@ -67,7 +67,7 @@ export async function verify(dir: string, cwd = process.cwd()): Promise<VerifyRe
       const now = currentHash(path.resolve(cwd, s.path));
       if (now !== s.sha256) changes.push({ kind: 'source', path: s.path, recorded: s.sha256, now });
     }
-    rebuild = async () => buildResponse(loadRequest(manifest.spec.path, { cwd, overrides: manifest.overrides }), { cwd, templates });
+    rebuild = async () => buildResponse(await loadValidRequest(manifest.spec.path, { cwd, overrides: manifest.overrides, data: false }), { cwd, templates });
   } else {
     const stored = loadStored(resolved.dir, cwd);
     for (const q of manifest.queries) {

@@ -7,6 +7,7 @@ import { effectivePeriod } from '../spec/periods.js';
 import { longDate } from '../util/dates.js';
 import { describeCondition } from './describe.js';
 import { escapeDeep, escapeMarkdown, formatNumber, markdownTable } from './markdown.js';
+import { list, obj, V, type Shape } from './template-check.js';
 
 export const ANNEX_FILE = 'annex.xlsx';
 
@@ -42,6 +43,52 @@ export function tableMarkdown(t: ResultTable): string {
 export interface LetterView {
   [key: string]: unknown;
 }
+
+/**
+ * Every name a letter template may use. Templates are checked against it before a run, in every
+ * branch; a test keeps it equal to what buildView produces.
+ */
+export const VIEW_SHAPE: Shape = obj({
+  reference: V,
+  title: V,
+  letter_date: V,
+  received: V,
+  authority: obj({
+    name: V,
+    unit: V,
+    address: list(V),
+    email: V,
+    phone: V,
+    website: V,
+    signatory: obj({ name: V, role: V }),
+  }),
+  requester: obj({ name: V, address: list(V), email: V }),
+  questions: list(
+    obj({
+      number: V,
+      text: V,
+      answer: obj({
+        kind: V,
+        provided: V,
+        not_held: V,
+        note: V,
+        advice: V,
+        tables: list(obj({ id: V, title: V, sheet: V, in_letter: V, note: V, distinct_note: V, grand_total: V, table: V })),
+      }),
+    }),
+  ),
+  search: obj({
+    by: V,
+    note: V,
+    sources: list(obj({ name: V, description: V, date_basis: V, read: V, from: V, to: V })),
+    several_sources: V,
+    criteria: list(V),
+    period: obj({ from: V, to: V }),
+    partial: list(V),
+  }),
+  annex: obj({ file: V }),
+  any_in_annex_only: V,
+});
 
 export function buildView(req: Request, results: ResultTable[]): LetterView {
   const byId = new Map(results.map((t) => [t.id, t]));

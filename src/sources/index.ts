@@ -2,7 +2,7 @@
  * Stage two: open every source into the embedded database as a raw table of text columns
  * (c1…cN, in header order), and check that every column the spec maps is there.
  */
-import { FoiError, type Problem } from '../errors.js';
+import { FoiError, isFoiError, type Problem } from '../errors.js';
 import type { Db } from '../db/duckdb.js';
 import { ident } from '../db/duckdb.js';
 import type { Request, SourceDef } from '../types.js';
@@ -42,22 +42,45 @@ export function missingColumnProblems(req: Request, src: SourceDef, header: stri
   return problems;
 }
 
+/**
+ * A problem found in a data file, placed where it is best fixed: a missing sheet or header row at
+ * the spec's line that names it, a bad row in the data file itself.
+ */
+export function sourceProblem(req: Request, src: SourceDef, e: FoiError): Problem {
+  const inSpec: Record<string, (string | number)[]> = {
+    'xlsx-sheet-missing': ['sources', src.id, 'xlsx', 'sheet'],
+    'xlsx-no-header': ['sources', src.id, 'xlsx', 'header_row'],
+    'csv-no-header': ['sources', src.id, 'csv', 'header_row'],
+    'xlsx-not-workbook': ['sources', src.id, 'file'],
+    'xlsx-too-large': ['sources', src.id, 'file'],
+    'csv-binary': ['sources', src.id, 'file'],
+  };
+  const at = inSpec[e.code];
+  return { code: e.code, severity: 'error', message: e.message, hint: e.hint, location: at ? req.yaml.locate(at) : e.location };
+}
+
 export async function openSources(req: Request, db: Db): Promise<OpenSource[]> {
   const opened: OpenSource[] = [];
   const problems: Problem[] = [];
   for (const def of req.sources) {
     const table = `raw_${def.id}`;
     let header: string[];
-    if (def.format === 'xlsx') {
-      header = await ingestXlsx(db, def, table);
-    } else {
-      header = readCsvHeader(def);
-      const missing = missingColumnProblems(req, def, header);
-      if (missing.length) {
-        problems.push(...missing);
-        continue;
+    try {
+      if (def.format === 'xlsx') {
+        header = await ingestXlsx(db, def, table);
+      } else {
+        header = readCsvHeader(def);
+        const missing = missingColumnProblems(req, def, header);
+        if (missing.length) {
+          problems.push(...missing);
+          continue;
+        }
+        await ingestCsv(db, def, table, header);
       }
-      await ingestCsv(db, def, table, header);
+    } catch (e) {
+      if (!isFoiError(e)) throw e;
+      problems.push(sourceProblem(req, def, e));
+      continue;
     }
     problems.push(...missingColumnProblems(req, def, header));
     const [{ n }] = (await db.all(`SELECT count(*) AS n FROM ${ident(table)}`)) as [{ n: string }];

@@ -7,10 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Problem } from '../errors.js';
 import type { Request } from '../types.js';
-import { compareDates, dateProblem } from '../util/dates.js';
+import { addDays, compareDates, dateFix, dateProblem, longDate } from '../util/dates.js';
 import { didYouMean } from '../util/suggest.js';
 import { ConditionError, parseCondition, testsOf } from './condition.js';
-import type { ConditionT } from './schema.js';
+import { BUCKETS, type ConditionT, type FieldT, type SourcePeriodT } from './schema.js';
+import { safeSheetName } from './normalise.js';
+import { effectivePeriod } from './periods.js';
+import type { Scalar } from './condition.js';
 import type { Path } from './yaml.js';
 
 export interface Rule {
@@ -58,6 +61,48 @@ export function specConditions(req: Request): { path: Path; cond: ConditionT }[]
   return out;
 }
 
+const dateProblemIn = (p: SourcePeriodT) => (p.from !== undefined && dateProblem(p.from)) || (p.to !== undefined && dateProblem(p.to));
+
+function valueTypeProblem(v: Scalar, type: FieldT['type']): string | undefined {
+  switch (type) {
+    case 'integer':
+      return typeof v === 'number' ? (Number.isInteger(v) ? undefined : 'is not a whole number') : /^-?\d+$/.test(String(v)) ? undefined : 'is not a whole number';
+    case 'number':
+      return typeof v === 'number' || /^-?\d+(\.\d+)?$/.test(String(v)) ? undefined : 'is not a number';
+    case 'boolean':
+      return typeof v === 'boolean' || /^(true|false)$/i.test(String(v)) ? undefined : 'is not true or false';
+    case 'date':
+      return typeof v === 'string' ? dateProblem(v)?.replace(`"${v}" `, '') : 'is not a date written YYYY-MM-DD';
+    case 'text':
+      return undefined;
+  }
+}
+
+function typeHint(type: FieldT['type']): string {
+  return {
+    integer: 'write a whole number, e.g. 1',
+    number: 'write a number, e.g. 2.5',
+    boolean: 'write true or false',
+    date: 'write a date that exists, YYYY-MM-DD',
+    text: '',
+  }[type];
+}
+
+/** DuckDB uses RE2: no look-around or back-references. */
+function regexProblem(re: string, needGroup: boolean): string | undefined {
+  try {
+    new RegExp(re);
+  } catch (e) {
+    return `is not valid: ${(e as Error).message.replace(/^Invalid regular expression: \/.*\/\w*: /, '')}`;
+  }
+  if (/\(\?<?[=!]|\\[1-9]/.test(re)) return 'uses look-around or a back-reference, which the database cannot run';
+  if (needGroup && !/\((?!\?)/.test(re.replace(/\\./g, ''))) return 'has no group in parentheses to take the value from';
+  return undefined;
+}
+
+/** The directives DuckDB's strptime understands. */
+const STRPTIME_DIRECTIVES = 'aAbBcdefgGHIjmMpSuUVwWxXyYzZ%'.split('');
+
 export const rules: Rule[] = [
   {
     code: 'date-invalid',
@@ -65,7 +110,7 @@ export const rules: Rule[] = [
     check(req) {
       return specDates(req).flatMap(({ path: p, value }) => {
         const why = dateProblem(value);
-        return why ? [problem(req, 'date-invalid', p, why, 'use a day that exists in that month, e.g. the last day of September is 2019-09-30')] : [];
+        return why ? [problem(req, 'date-invalid', p, why, dateFix(value))] : [];
       });
     },
   },
@@ -177,12 +222,33 @@ export const rules: Rule[] = [
     description: "A source file outside the spec's folder (e.g. ../../../etc/passwd).",
     needsData: true,
     check(req) {
-      return req.sources.flatMap((s) => {
-        const rel = path.relative(req.specDir, s.path);
-        return rel.startsWith('..') || path.isAbsolute(rel)
-          ? [problem(req, 'source-outside-folder', ['sources', s.id, 'file'], `the file "${s.file}" is outside the request's folder`, "copy the extract into the request's folder and name it relative to the spec")]
-          : [];
-      });
+      const real = (p: string) => {
+        try {
+          return fs.realpathSync(p);
+        } catch {
+          return path.resolve(p);
+        }
+      };
+      // Links are followed: a link inside the folder to a file outside it is outside.
+      const roots = [req.specDir, ...(req.spec.data_folders ?? []).map((f) => path.resolve(req.specDir, f))].map(real);
+      const inside = (file: string) =>
+        roots.some((root) => {
+          const rel = path.relative(root, file);
+          return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+        });
+      return req.sources.flatMap((s) =>
+        inside(path.resolve(s.path)) && inside(real(s.path))
+          ? []
+          : [
+              problem(
+                req,
+                'source-outside-folder',
+                ['sources', s.id, 'file'],
+                `the file "${s.file}" is outside the request's folder`,
+                "copy the extract into the request's folder and name it relative to the spec, or list the folder it is in under data_folders",
+              ),
+            ],
+      );
     },
   },
   {
@@ -202,6 +268,201 @@ export const rules: Rule[] = [
           problem(req, 'source-missing', ['sources', s.id, 'file'], stat ? `"${s.file}" is not a file` : `the file "${s.file}" does not exist (looked for ${s.path})`, "file names are relative to the spec's folder; check the spelling and that the extract was copied there"),
         ];
       });
+    },
+  },
+  {
+    code: 'source-periods-overlap',
+    description: 'Two sources read for the same days: records held in both (migrated records) would be counted twice.',
+    check(req) {
+      const out: Problem[] = [];
+      const srcs = req.sources.map((s) => ({ s, p: effectivePeriod(s.period, req.period) })).filter((x) => x.p && !dateProblemIn(x.s.period));
+      for (let i = 0; i < srcs.length; i++) {
+        for (let j = i + 1; j < srcs.length; j++) {
+          const a = srcs[i]!;
+          const b = srcs[j]!;
+          const from = a.p!.from > b.p!.from ? a.p!.from : b.p!.from;
+          const to = a.p!.to < b.p!.to ? a.p!.to : b.p!.to;
+          if (from > to) continue;
+          // Point at the end of the later-starting source's period that causes the overlap.
+          const later = (b.s.period.from ?? '') >= (a.s.period.from ?? '') ? b : a;
+          const other = later === b ? a : b;
+          const at: Path = later.s.period.from !== undefined ? ['sources', later.s.id, 'period', 'from'] : ['sources', later.s.id, 'period'];
+          out.push(
+            problem(
+              req,
+              'source-periods-overlap',
+              at,
+              `the periods of ${later.s.name} and ${other.s.name} overlap from ${longDate(from)} to ${longDate(to)}: records in both systems (such as records migrated between them) would be counted twice`,
+              `read each system only for the period it was the system of record: ${later.s.name} should start the day after ${other.s.name} ends${other.s.period.to ? ` (${addDays(other.s.period.to, 1)})` : ''}`,
+            ),
+          );
+        }
+      }
+      return out;
+    },
+  },
+  {
+    code: 'source-periods-gap',
+    description: "Days inside the request's period that no source is read for, or a period no source covers.",
+    check(req) {
+      if (dateProblem(req.period.from) || dateProblem(req.period.to) || req.period.from > req.period.to) return [];
+      if (req.sources.some((s) => dateProblemIn(s.period))) return [];
+      const spans = req.sources
+        .map((s) => effectivePeriod(s.period, req.period))
+        .filter((p): p is { from: string; to: string } => p !== undefined)
+        .sort((a, b) => (a.from < b.from ? -1 : 1));
+      const gaps: { from: string; to: string }[] = [];
+      let next = req.period.from;
+      for (const p of spans) {
+        if (p.from > next) gaps.push({ from: next, to: addDays(p.from, -1) });
+        if (addDays(p.to, 1) > next) next = addDays(p.to, 1);
+      }
+      if (next <= req.period.to) gaps.push({ from: next, to: req.period.to });
+      return gaps.map((g) =>
+        problem(
+          req,
+          'source-periods-gap',
+          ['criteria', 'period'],
+          `no source is read for ${g.from === g.to ? longDate(g.from) : `${longDate(g.from)} to ${longDate(g.to)}`}, inside the request's period: records from those days would be missing from every figure`,
+          "make the sources' periods meet (one starts the day after another ends), or add the source that held those records",
+        ),
+      );
+    },
+  },
+  {
+    code: 'source-unused',
+    description: "A source whose period lies wholly outside the request's period, so it is never read.",
+    check(req) {
+      return req.sources
+        .filter((s) => !dateProblemIn(s.period) && effectivePeriod(s.period, req.period) === undefined)
+        .map((s) =>
+          problem(req, 'source-unused', ['sources', s.id, 'period'], `${s.name} is never read: its period does not meet the request's period (${longDate(req.period.from)} to ${longDate(req.period.to)})`, 'remove the source, or correct its period', 'warning'),
+        );
+    },
+  },
+  {
+    code: 'table-unused',
+    description: 'A table that no question is answered by.',
+    check(req) {
+      return req.tables
+        .filter((t) => t.questions.length === 0)
+        .map((t) => problem(req, 'table-unused', ['tables', t.id], `the table "${t.id}" answers no question, so it is only in the annex`, 'name it in a question\'s answer.tables, or remove it', 'warning', true));
+    },
+  },
+  {
+    code: 'field-reserved',
+    description: 'A field named like a time breakdown (year, financial_year, quarter, month).',
+    check(req) {
+      return Object.keys(req.spec.fields)
+        .filter((f) => (BUCKETS as readonly string[]).includes(f))
+        .map((f) => problem(req, 'field-reserved', ['fields', f], `a field cannot be called "${f}": that name means a breakdown of the period by ${f.replace('_', ' ')}`, `rename it, e.g. "${f}_recorded"`, 'error', true));
+    },
+  },
+  {
+    code: 'measure-field-type',
+    description: 'A sum over a field that is not a number.',
+    check(req) {
+      return req.tables.flatMap((t) => {
+        if (t.measure.kind !== 'sum') return [];
+        const type = req.fields[t.measure.field]?.type;
+        return type && type !== 'integer' && type !== 'number'
+          ? [problem(req, 'measure-field-type', ['tables', t.id, 'measure', 'sum'], `cannot sum "${t.measure.field}": it is a ${type} field`, 'sum an integer or number field, or count instead (measure: count)')]
+          : [];
+      });
+    },
+  },
+  {
+    code: 'criterion-value-type',
+    description: "A criterion value that is not of its field's type (a word for a number field, 31 September for a date).",
+    check(req) {
+      const out: Problem[] = [];
+      for (const { path: p, cond } of specConditions(req)) {
+        let node;
+        try {
+          node = parseCondition(cond, [...p]);
+        } catch {
+          continue;
+        }
+        for (const t of testsOf(node)) {
+          const type = req.fields[t.field]?.type;
+          if (!type || t.op === 'blank' || t.op === 'contains' || t.op === 'pattern') continue;
+          const values = Array.isArray(t.value) ? t.value : [t.value];
+          values.forEach((v, i) => {
+            const why = valueTypeProblem(v, type);
+            if (why) out.push(problem(req, 'criterion-value-type', Array.isArray(t.value) && t.op === 'equals' ? t.path : Array.isArray(t.value) ? [...t.path, i] : t.path, `${JSON.stringify(v)} ${why} (field "${t.field}" is ${type})`, typeHint(type)));
+          });
+        }
+      }
+      return out;
+    },
+  },
+  {
+    code: 'mapping-value-type',
+    description: "A recoded value that is not of its field's type (values: { Y: maybe } for a boolean).",
+    check(req) {
+      const out: Problem[] = [];
+      for (const s of req.sources) {
+        for (const [field, m] of Object.entries(s.columns)) {
+          const type = req.fields[field]?.type;
+          if (!type) continue;
+          for (const [from, to] of m.values ?? []) {
+            if (to === null) continue;
+            const why = valueTypeProblem(to, type);
+            if (why) out.push(problem(req, 'mapping-value-type', ['sources', s.id, 'columns', field, 'values', from], `${JSON.stringify(to)} ${why} (field "${field}" is ${type})`, typeHint(type)));
+          }
+        }
+      }
+      return out;
+    },
+  },
+  {
+    code: 'regex-invalid',
+    description: 'A regular expression (extract, pattern) that is not valid, or an extract without a group.',
+    check(req) {
+      const out: Problem[] = [];
+      const check = (re: string, p: Path, needGroup: boolean) => {
+        const why = regexProblem(re, needGroup);
+        if (why) out.push(problem(req, 'regex-invalid', p, `the regular expression ${JSON.stringify(re)} ${why}`, needGroup ? 'put the part to keep in parentheses, e.g. "^Outcome (\\\\d+) - "' : 'check the brackets and backslashes (in YAML double quotes, write \\\\d for \\d)'));
+      };
+      for (const s of req.sources) {
+        for (const [field, m] of Object.entries(s.columns)) if (m.extract !== undefined) check(m.extract, ['sources', s.id, 'columns', field, 'extract'], true);
+      }
+      for (const { path: p, cond } of specConditions(req)) {
+        try {
+          for (const t of testsOf(parseCondition(cond, [...p]))) if (t.op === 'pattern') check(String(t.value), t.path, false);
+        } catch {
+          // reported by condition-invalid
+        }
+      }
+      return out;
+    },
+  },
+  {
+    code: 'date-format-invalid',
+    description: 'A date format with a directive strptime does not know.',
+    check(req) {
+      const out: Problem[] = [];
+      for (const s of req.sources) {
+        for (const [field, m] of Object.entries(s.columns)) {
+          if (m.format === undefined) continue;
+          const bad = [...m.format.matchAll(/%(.)/g)].map((x) => x[1]!).filter((c) => !STRPTIME_DIRECTIVES.includes(c));
+          if (!/%/.test(m.format) || bad.length) {
+            out.push(problem(req, 'date-format-invalid', ['sources', s.id, 'columns', field, 'format'], bad.length ? `the date format "${m.format}" has unknown directive${bad.length > 1 ? 's' : ''} ${bad.map((c) => `%${c}`).join(', ')}` : `the date format "${m.format}" has no directives`, 'e.g. "%d-%b-%Y" reads 04-DEC-2017, "%d/%m/%Y" reads 04/12/2017'));
+          }
+        }
+      }
+      return out;
+    },
+  },
+  {
+    code: 'sheet-name',
+    description: 'An annex sheet name Excel would not accept as written (over 31 characters, or : \\ / ? * [ ]).',
+    check(req) {
+      return Object.entries(req.spec.tables).flatMap(([id, t]) =>
+        t.sheet !== undefined && safeSheetName(t.sheet) !== t.sheet
+          ? [problem(req, 'sheet-name', ['tables', id, 'sheet'], `the sheet name "${t.sheet}" will be written as "${safeSheetName(t.sheet)}"`, 'Excel sheet names have at most 31 characters and none of : \\ / ? * [ ]', 'warning')]
+          : [],
+      );
     },
   },
 ];

@@ -223,6 +223,10 @@ export const Spec = z
     search: Search.optional(),
     fields: z.record(id('a field name'), Field).meta(d('The common fields every source is mapped onto.')),
     sources: z.record(id('a source id'), Source).meta(d('The data sources, by id.')),
+    data_folders: z
+      .array(z.string())
+      .optional()
+      .meta(d("Folders outside the spec's own from which sources may also be read (absolute, or relative to the spec). Without it, every source must be inside the spec's folder.")),
     criteria: z
       .strictObject({
         period: Period.meta(d('The period the request asks about.')),

@@ -29,7 +29,8 @@ export function parseYaml(text: string, file: string): { source: YamlSource; pro
   const problems: Problem[] = [];
   for (const err of doc.errors) {
     const code = err.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax';
-    const message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    let message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    if (/call stack/i.test(message)) message = 'the YAML is nested too deeply to be a spec';
     problems.push({
       code,
       severity: 'error',
@@ -42,7 +43,14 @@ export function parseYaml(text: string, file: string): { source: YamlSource; pro
     });
   }
   for (const w of doc.warnings) {
-    problems.push({ code: 'yaml-warning', severity: 'warning', message: w.message.split('\n')[0]!, location: at(w.pos[0]) });
+    const message = w.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    // A tag such as !!js/function asks the reader to build something other than plain data.
+    const tag = /Unresolved tag: (\S+)/.exec(message);
+    problems.push(
+      tag
+        ? { code: 'yaml-tag', severity: 'error', message: `the YAML tag ${tag[1]} is not allowed in a spec`, hint: 'a spec holds plain values only: remove the tag (the text starting with !)', location: at(w.pos[0]) }
+        : { code: 'yaml-warning', severity: 'warning', message, location: at(w.pos[0]) },
+    );
   }
   const source: YamlSource = {
     file,

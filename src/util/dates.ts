@@ -39,6 +39,16 @@ export function dateProblem(s: string): string | undefined {
   return undefined;
 }
 
+/** How to mend a date that does not exist: the last day of its month, where the month is real. */
+export function dateFix(s: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return 'write the date as YYYY-MM-DD, e.g. 2019-09-30';
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  if (mo < 1 || mo > 12) return 'the month is the middle part, 01 to 12';
+  return `use a day that exists: the last day of ${monthName(mo)} ${y} is ${formatYmd({ y, m: mo, d: daysInMonth(y, mo) })}`;
+}
+
 export function parseYmd(s: string): Ymd {
   const problem = dateProblem(s);
   if (problem) throw new Error(problem);
