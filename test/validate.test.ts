@@ -239,3 +239,17 @@ describe('the README', () => {
     for (const r of rules) expect(readme, r.code).toContain(`\`${r.code}\``);
   });
 });
+
+describe('the statutory deadline', () => {
+  it('a letter dated after it is a warning naming the due date', async () => {
+    const dir = copyFixture('minimal');
+    // Received Monday 6 January 2020: 20 working days later is Monday 3 February 2020.
+    edit(path.join(dir, 'request.yaml'), 'letter_date: 2020-01-20', 'letter_date: 2020-02-04');
+    const ps = await problems(dir);
+    expect(ps.map((p) => [p.code, p.severity])).toEqual([['letter-after-deadline', 'warning']]);
+    expect(ps[0]!.message).toContain('after the statutory deadline of 3 February 2020');
+    const onTime = copyFixture('minimal');
+    edit(path.join(onTime, 'request.yaml'), 'letter_date: 2020-01-20', 'letter_date: 2020-02-03');
+    expect(await problems(onTime)).toEqual([]);
+  });
+});

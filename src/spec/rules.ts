@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Problem } from '../errors.js';
+import { isFoiError, type Problem } from '../errors.js';
+import { computeDeadline } from '../law/deadline.js';
 import type { Request } from '../types.js';
 import { addDays, compareDates, dateFix, dateProblem, longDate } from '../util/dates.js';
 import { didYouMean } from '../util/suggest.js';
@@ -463,6 +464,24 @@ export const rules: Rule[] = [
           ? [problem(req, 'sheet-name', ['tables', id, 'sheet'], `the sheet name "${t.sheet}" will be written as "${safeSheetName(t.sheet)}"`, 'Excel sheet names have at most 31 characters and none of : \\ / ? * [ ]', 'warning')]
           : [],
       );
+    },
+  },
+  {
+    code: 'letter-after-deadline',
+    description: 'A letter dated after the statutory deadline (a warning: it can still be sent, late).',
+    check(req) {
+      const { received, letter_date } = req.spec;
+      if (dateProblem(received) || dateProblem(letter_date)) return [];
+      let due: string;
+      try {
+        due = computeDeadline({ received, law: req.jurisdiction }).due;
+      } catch (e) {
+        if (!isFoiError(e)) throw e;
+        return [problem(req, 'letter-after-deadline', ['received'], `the statutory deadline cannot be worked out: ${e.message}`, e.hint, 'warning')];
+      }
+      return letter_date > due
+        ? [problem(req, 'letter-after-deadline', ['letter_date'], `the letter is dated ${longDate(letter_date)}, after the statutory deadline of ${longDate(due)} (20 working days from ${longDate(received)})`, 'the response is late: say so and apologise in the letter, or check the received date', 'warning')]
+        : [];
     },
   },
 ];
