@@ -3,12 +3,10 @@
  * code. Heavy modules (DuckDB, docx, exceljs) are imported only by the commands that need them.
  */
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { FOI_VERSION } from './paths.js';
 import { ExitCode, formatProblem, isFoiError, type ExitCodeValue, type Problem } from './errors.js';
 
-const require = createRequire(import.meta.url);
-const { version } = require('../package.json') as { version: string };
 
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
@@ -107,7 +105,7 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
   const program = new Command()
     .name('foi')
     .description('Answer Freedom of Information requests reproducibly: spec → queries → letter.docx + annex.xlsx')
-    .version(version, '-V, --version')
+    .version(FOI_VERSION, '-V, --version')
     .showHelpAfterError('(run foi --help for usage)')
     .exitOverride();
 

@@ -5,27 +5,26 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { FOI_VERSION, PACKAGE_ROOT } from './paths.js';
 import { withContext, type Problem } from './errors.js';
-import { openDuckDb } from './db/duckdb.js';
-import { checkDataQuality, runQueries, shapeTable, type QueryResult } from './query/run.js';
+import { openDuckDb, type Db } from './db/duckdb.js';
+import { runQueries, shapeTable, type QueryResult } from './query/run.js';
+import { cacheDir, FileHashes } from './sources/cache.js';
+import { checkCsv, isCsvError } from './sources/csv.js';
 import { renderAnnex } from './render/annex.js';
 import { renderLetter, templateSet, type TemplateSet } from './render/letter.js';
 import { ANNEX_FILE, buildView } from './render/view.js';
 import { normaliseOfficeZip, pinnedDate } from './render/zip.js';
 import { hashFile, manifestJson, MANIFEST_FILE, SPEC_COPY, sha256, type HashedFile, type Manifest } from './record/manifest.js';
 import { resultsToCsv } from './record/results.js';
-import { openSources } from './sources/index.js';
+import { openSources, type OpenSource } from './sources/index.js';
 import { loadValidRequest } from './spec/validate.js';
 import type { Override } from './spec/overrides.js';
 import type { DataQualityIssue, Request, ResultTable } from './types.js';
 import { writeVersion, type OutputFile } from './write/versions.js';
 
 export const LETTER_FILE = 'letter.docx';
-export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const require = createRequire(import.meta.url);
-export const FOI_VERSION = (require('../package.json') as { version: string }).version;
+export { FOI_VERSION, PACKAGE_ROOT };
 
 export interface Response {
   request: Request;
@@ -64,7 +63,12 @@ interface Basis {
   renderedFrom?: string;
   duckdb: string | null;
   sources: Manifest['sources'];
+  selection: Manifest['selection'];
   cwd: string;
+}
+
+function preloadRenderModules(): Promise<unknown> {
+  return Promise.all([import('exceljs'), import('handlebars'), import('gray-matter')]).catch(() => undefined);
 }
 
 /** Render and record: the documents, the stored results and the manifest, all in memory. */
@@ -99,6 +103,7 @@ async function finish(
     overrides: req.overrides,
     templates: hashTemplates(templates),
     sources: basis.sources,
+    selection: basis.selection,
     queries: results.map(({ q, name, csv }) => ({
       table: q.table.id,
       questions: q.table.questions,
@@ -116,16 +121,40 @@ async function finish(
 }
 
 /** Computes the response from the data. */
-export async function buildResponse(req: Request, opts: { cwd?: string; templates?: TemplateSet } = {}): Promise<Response> {
+/** A query failed on a malformed CSV: find which file, and where, by reading each on its own. */
+async function locateCsvError(db: Db, sources: OpenSource[], e: unknown): Promise<never> {
+  if (isCsvError(e)) {
+    for (const s of sources.filter((x) => x.def.format === 'csv' && x.def.csv.encoding !== 'windows-1252' && !x.cached)) {
+      const problem = await checkCsv(db, s.def, s.header);
+      if (problem) throw problem;
+    }
+  }
+  throw e;
+}
+
+export interface BuildOptions {
+  cwd?: string;
+  templates?: TemplateSet;
+  /** The ingest cache; `false` for none (every source parsed afresh). */
+  cacheDir?: string | false;
+}
+
+/** Computes the response from the data. */
+export async function buildResponse(req: Request, opts: BuildOptions = {}): Promise<Response> {
   const cwd = opts.cwd ?? process.cwd();
+  const cache = opts.cacheDir === false ? undefined : (opts.cacheDir ?? cacheDir(cwd));
+  const hashes = new FileHashes(cache ?? path.join(os.tmpdir(), 'foi-no-cache'));
+  // Rendering's modules load while the database works.
+  const renderModules = preloadRenderModules();
   const db = await openDuckDb();
   try {
-    const sources = await withContext('while reading the sources', () => openSources(req, db));
-    const queryResults = await runQueries(req, db, sources);
-    const quality = await checkDataQuality(req, db, sources);
-    const sourceRecords = sources.map((s) => ({ id: s.def.id, path: relTo(cwd, s.def.path), ...hashFile(s.def.path), rows: s.rows }));
-    const warnings = [...req.warnings, ...qualityWarnings(req, quality)];
-    return await finish(req, queryResults, quality, warnings, { mode: 'run', duckdb: db.version, sources: sourceRecords, cwd }, opts.templates ?? templateSet());
+    const sources = await withContext('while reading the sources', () => openSources(req, db, { cacheDir: cache, hashes }));
+    const run = await runQueries(req, db, sources).catch((e: unknown) => locateCsvError(db, sources, e));
+    if (cache) hashes.save();
+    const sourceRecords = sources.map((s) => ({ id: s.def.id, path: relTo(cwd, s.def.path), sha256: s.sha256, bytes: s.bytes, rows: s.rows }));
+    const warnings = [...req.warnings, ...qualityWarnings(req, run.quality)];
+    await renderModules;
+    return await finish(req, run.results, run.quality, warnings, { mode: 'run', duckdb: db.version, sources: sourceRecords, selection: run.selection, cwd }, opts.templates ?? templateSet());
   } finally {
     db.close();
   }
@@ -143,7 +172,7 @@ export async function rebuildResponse(
     stored.queryResults,
     [],
     warnings,
-    { mode: 'render', renderedFrom: stored.version, duckdb: null, sources: stored.manifest.sources, cwd: opts.cwd ?? process.cwd() },
+    { mode: 'render', renderedFrom: stored.version, duckdb: null, sources: stored.manifest.sources, selection: stored.manifest.selection, cwd: opts.cwd ?? process.cwd() },
     opts.templates ?? templateSet(),
   );
 }

@@ -36,7 +36,7 @@ export interface SourceDef {
   path: string;
   /** The path as written in the spec (relative to the spec's folder). */
   file: string;
-  format: 'csv' | 'xlsx';
+  format: 'csv' | 'xlsx' | 'parquet' | 'json' | 'ndjson';
   csv: { delimiter: string; quote: string; headerRow: number; encoding: 'utf-8' | 'windows-1252' | 'latin-1' };
   xlsx: { sheet?: string; headerRow: number };
   /** When it was the system of record, as the spec says (either end may be open). */
@@ -56,6 +56,8 @@ export interface TableDef {
   where?: ConditionT;
   /** Undecided (undefined) means: in the letter when the table is small. */
   inLetter?: boolean;
+  /** The raw SQL escape hatch: a query over the selected records instead of rows/columns/measure. */
+  sql?: string;
   note?: string;
   /** Numbers of the questions this table answers. */
   questions: number[];

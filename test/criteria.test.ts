@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDb, type Db } from '../src/db/duckdb.js';
 import { conditionSql } from '../src/query/compile.js';
+import { duckdb } from '../src/query/dialect.js';
 import { Params } from '../src/query/params.js';
 import { parseCondition } from '../src/spec/condition.js';
 import { loadRequest } from '../src/spec/load.js';
@@ -25,7 +26,7 @@ afterAll(() => db.close());
 
 async function select(cond: object): Promise<string[]> {
   const p = new Params();
-  const where = conditionSql(req, parseCondition(cond, ['where']), p);
+  const where = conditionSql(duckdb, req, parseCondition(cond, ['where']), p);
   const rows = await db.all(`SELECT CAST("date" AS VARCHAR) AS d FROM t WHERE ${where} ORDER BY d`, p.values);
   return rows.map((r) => String(r.d));
 }
@@ -34,7 +35,7 @@ describe('criteria compilation', () => {
   it('binds every value as a parameter and never writes it into the SQL', () => {
     const p = new Params();
     const hostile = "x'; DROP TABLE t; --";
-    const sql = conditionSql(req, parseCondition({ category: [hostile, 'B'], flag: true }, []), p);
+    const sql = conditionSql(duckdb, req, parseCondition({ category: [hostile, 'B'], flag: true }, []), p);
     expect(sql).not.toContain('DROP');
     expect(sql).not.toContain("'");
     expect(p.values).toEqual([hostile, 'B', 'true']);

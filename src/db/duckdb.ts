@@ -3,10 +3,14 @@
  * `foi --version` and `foi validate` start fast.
  */
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import { duckdb, type Dialect } from '../query/dialect.js';
 
 export type Row = Record<string, unknown>;
 
 export interface Db {
+  dialect: Dialect;
+  /** DuckDB keeps the selected records in a temporary table. */
+  materialize: true;
   /** Runs a statement with bound parameters and returns its rows as JSON-safe values. */
   all(sql: string, params?: readonly unknown[]): Promise<Row[]>;
   run(sql: string, params?: readonly unknown[]): Promise<void>;
@@ -18,10 +22,14 @@ export interface Db {
 
 export async function openDuckDb(): Promise<Db> {
   const duck = await import('@duckdb/node-api');
-  const instance: DuckDBInstance = await duck.DuckDBInstance.create(':memory:', { threads: '2' });
+  // Insertion order is never relied on (every query orders its result), and keeping it costs
+  // time and memory when the selected records are stored.
+  const instance: DuckDBInstance = await duck.DuckDBInstance.create(':memory:', { threads: '2', preserve_insertion_order: 'false' });
   const conn: DuckDBConnection = await instance.connect();
   const version = duck.version();
   return {
+    dialect: duckdb,
+    materialize: true,
     version,
     async all(sql, params) {
       const reader = await conn.runAndReadAll(sql, params as DuckDBValue[] | undefined);

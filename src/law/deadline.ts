@@ -10,7 +10,8 @@
  * be predicted.
  */
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { LAW_DIR } from '../paths.js';
 import { z } from 'zod';
 import { FoiError } from '../errors.js';
 import { addDays, compareDates, dateProblem, weekday, weekdayName } from '../util/dates.js';
@@ -44,7 +45,7 @@ export interface Deadline {
 }
 
 const HOLIDAYS_FILE = 'law/uk-bank-holidays.json';
-const HOLIDAYS_URL = new URL('../../law/uk-bank-holidays.json', import.meta.url);
+const HOLIDAYS_PATH = path.join(LAW_DIR, 'uk-bank-holidays.json');
 
 const DIVISIONS = ['england-and-wales', 'scotland', 'northern-ireland'] as const;
 type Division = (typeof DIVISIONS)[number];
@@ -88,7 +89,7 @@ function loadHolidays(): HolidayData {
   if (holidayData) return holidayData;
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(fileURLToPath(HOLIDAYS_URL), 'utf8'));
+    raw = JSON.parse(fs.readFileSync(HOLIDAYS_PATH, 'utf8'));
   } catch (e) {
     throw invalidHolidays('could not be read as JSON', e);
   }

@@ -5,13 +5,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { LAW_DIR } from '../paths.js';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { FoiError } from '../errors.js';
 
 /** `law/` at the package root: the same relative path from `src/law` and from `dist/law`. */
-export const LAW_DIR = fileURLToPath(new URL('../../law/', import.meta.url));
+export { LAW_DIR };
 
 export const LAW_IDS = ['foia', 'foisa', 'eir'] as const;
 export type LawId = (typeof LAW_IDS)[number];

@@ -1,14 +1,19 @@
 /**
  * Structured criteria and tables compiled to SQL. Values are always bound parameters; names are
  * only the spec's own field ids (checked against a strict pattern) and foi's generated names.
+ *
+ * A request compiles to one *selection* (every source read once, mapped, each only for its own
+ * system-of-record period, unioned, the request's criteria applied) and one small aggregate per
+ * table over the selected records. The selection also keeps the records holding values the
+ * mappings could not read, so they are reported from the same single pass over the data.
  */
 import { ident } from '../db/duckdb.js';
-import { parseCondition, type CondNode, type Scalar } from '../spec/condition.js';
+import { parseCondition, testsOf, type CondNode, type Scalar } from '../spec/condition.js';
 import type { ConditionT } from '../spec/schema.js';
 import type { Dimension, Measure, Request, TableDef } from '../types.js';
 import type { OpenSource } from '../sources/index.js';
-import { bucketSql } from './categories.js';
-import { mappedSelect, SQL_TYPE } from './mapping.js';
+import type { Dialect } from './dialect.js';
+import { badCol, fallible, mappedSelect } from './mapping.js';
 import { Params } from './params.js';
 
 export interface CompiledQuery {
@@ -17,25 +22,25 @@ export interface CompiledQuery {
 }
 
 /** A value compared with a field, converted to the field's type in SQL. */
-function typed(req: Request, field: string, value: Scalar, p: Params): string {
+function typed(d: Dialect, req: Request, field: string, value: Scalar, p: Params): string {
   const type = req.fields[field]?.type ?? 'text';
-  return type === 'text' ? p.add(String(value)) : `CAST(${p.add(String(value))} AS ${SQL_TYPE[type]})`;
+  return type === 'text' ? p.add(String(value)) : `CAST(${p.add(String(value))} AS ${d.type(type)})`;
 }
 
 /** SQL for a condition, in two-valued logic: a blank value never makes a test "unknown". */
-export function conditionSql(req: Request, node: CondNode, p: Params): string {
+export function conditionSql(d: Dialect, req: Request, node: CondNode, p: Params): string {
   switch (node.type) {
     case 'and':
-      return node.items.length === 0 ? 'TRUE' : `(${node.items.map((i) => conditionSql(req, i, p)).join(' AND ')})`;
+      return node.items.length === 0 ? 'TRUE' : `(${node.items.map((i) => conditionSql(d, req, i, p)).join(' AND ')})`;
     case 'or':
-      return node.items.length === 0 ? 'FALSE' : `(${node.items.map((i) => conditionSql(req, i, p)).join(' OR ')})`;
+      return node.items.length === 0 ? 'FALSE' : `(${node.items.map((i) => conditionSql(d, req, i, p)).join(' OR ')})`;
     case 'not':
-      return `(NOT COALESCE(${conditionSql(req, node.item, p)}, FALSE))`;
+      return `(NOT COALESCE(${conditionSql(d, req, node.item, p)}, FALSE))`;
     case 'test': {
       const f = ident(node.field);
       const v = node.value;
-      const one = () => typed(req, node.field, v as Scalar, p);
-      const list = () => (v as Scalar[]).map((x) => typed(req, node.field, x, p)).join(', ');
+      const one = () => typed(d, req, node.field, v as Scalar, p);
+      const list = () => (v as Scalar[]).map((x) => typed(d, req, node.field, x, p)).join(', ');
       switch (node.op) {
         case 'equals':
           return `COALESCE(${f} = ${one()}, FALSE)`;
@@ -47,7 +52,7 @@ export function conditionSql(req: Request, node: CondNode, p: Params): string {
           return `(${f} IS NULL OR ${f} NOT IN (${list()}))`;
         case 'between': {
           const [lo, hi] = v as [Scalar, Scalar];
-          return `COALESCE(${f} BETWEEN ${typed(req, node.field, lo, p)} AND ${typed(req, node.field, hi, p)}, FALSE)`;
+          return `COALESCE(${f} BETWEEN ${typed(d, req, node.field, lo, p)} AND ${typed(d, req, node.field, hi, p)}, FALSE)`;
         }
         case 'before':
           return `COALESCE(${f} < ${one()}, FALSE)`;
@@ -60,16 +65,16 @@ export function conditionSql(req: Request, node: CondNode, p: Params): string {
         case 'blank':
           return v ? `(${f} IS NULL)` : `(${f} IS NOT NULL)`;
         case 'contains':
-          return `COALESCE(strpos(lower(CAST(${f} AS VARCHAR)), lower(${p.add(String(v))})) > 0, FALSE)`;
+          return `COALESCE(strpos(lower(${d.asText(f)}), lower(${p.add(String(v))})) > 0, FALSE)`;
         case 'pattern':
-          return `COALESCE(regexp_matches(CAST(${f} AS VARCHAR), ${p.add(String(v))}), FALSE)`;
+          return `COALESCE(${d.regexMatches(d.asText(f), String(v), p)}, FALSE)`;
       }
     }
   }
 }
 
-function whereSql(req: Request, cond: ConditionT | undefined, at: (string | number)[], p: Params): string | undefined {
-  return cond ? conditionSql(req, parseCondition(cond, at), p) : undefined;
+function whereSql(d: Dialect, req: Request, cond: ConditionT | undefined, at: (string | number)[], p: Params): string | undefined {
+  return cond ? conditionSql(d, req, parseCondition(cond, at), p) : undefined;
 }
 
 export function periodSql(req: Request, period: { from?: string; to?: string }, p: Params): string {
@@ -78,30 +83,78 @@ export function periodSql(req: Request, period: { from?: string; to?: string }, 
     ...(period.from !== undefined ? [`${f} >= CAST(${p.add(period.from)} AS DATE)`] : []),
     ...(period.to !== undefined ? [`${f} <= CAST(${p.add(period.to)} AS DATE)`] : []),
   ];
-  return parts.length ? parts.join(' AND ') : `${f} IS NOT NULL`;
+  return parts.length ? `(${parts.join(' AND ')})` : `(${f} IS NOT NULL)`;
 }
 
-/**
- * The records that count: each source read only for its own system-of-record period, unioned,
- * then the request's period and criteria, then the table's own conditions.
- */
-export function selectedRecordsCtes(req: Request, sources: OpenSource[], table: TableDef | undefined, p: Params): string {
-  const ctes = sources.map((s) => `${ident(`src_${s.def.id}`)} AS (\n  ${mappedSelect(req, s, p)}\n)`);
+const fieldsOf = (cond: ConditionT | undefined, at: (string | number)[]) => (cond ? [...testsOf(parseCondition(cond, at))].map((t) => t.field) : []);
+const dimField = (dim: Dimension | undefined) => (dim?.kind === 'field' ? [dim.field] : []);
+
+/** The fields the tables read from the selected records (besides the period's date). */
+export function tableFields(req: Request): string[] {
+  const used = new Set<string>([req.periodField]);
+  for (const t of req.tables) {
+    [...dimField(t.rows), ...dimField(t.columns), ...(t.measure.kind === 'count' ? [] : [t.measure.field]), ...fieldsOf(t.where, ['tables', t.id, 'where'])].forEach((f) => used.add(f));
+  }
+  if (req.tables.some((t) => t.sql !== undefined)) Object.keys(req.fields).forEach((f) => used.add(f));
+  return Object.keys(req.fields).filter((f) => used.has(f));
+}
+
+export interface Selection {
+  /** `name AS (…)` common table expressions, then the SELECT of the selected records. */
+  ctes: string[];
+  select: string;
+  params: Params;
+  /** The fields the selected records carry. */
+  fields: string[];
+  /** Fields whose unreadable values are reported: `__bad_<field>` columns. */
+  checked: string[];
+}
+
+export function compileSelection(d: Dialect, req: Request, sources: OpenSource[]): Selection {
+  const p = new Params();
+  const keep = tableFields(req);
+  // The criteria's fields are computed in each source, but only the tables' fields are kept.
+  const computed = Object.keys(req.fields).filter((f) => keep.includes(f) || fieldsOf(req.where, ['criteria', 'where']).includes(f));
+  const checked = computed.filter((f) => sources.some((s) => s.def.columns[f] && fallible(req, s.def.columns[f]!, f)));
+  const ctes = sources.map((s) => `${ident(`src_${s.def.id}`)} AS (\n  ${mappedSelect(d, req, s, computed, p)}\n)`);
   const union = sources
-    .map((s) => `  SELECT * FROM ${ident(`src_${s.def.id}`)} WHERE ${periodSql(req, s.def.period, p)}`)
+    .map((s) => `  SELECT *, CAST(${p.add(s.def.id)} AS ${d.type('text')}) AS "__source", ${periodSql(req, s.def.period, p)} AS "__in_source" FROM ${ident(`src_${s.def.id}`)}`)
     .join('\n  UNION ALL\n');
   ctes.push(`"records" AS (\n${union}\n)`);
-  const conds = [
+  const match = [
+    '"__in_source"',
     periodSql(req, req.period, p),
-    whereSql(req, req.where, ['criteria', 'where'], p),
-    table ? whereSql(req, table.where, ['tables', table.id, 'where'], p) : undefined,
+    whereSql(d, req, req.where, ['criteria', 'where'], p),
   ].filter((c): c is string => c !== undefined);
-  ctes.push(`"selected" AS (\n  SELECT * FROM "records" WHERE ${conds.join('\n    AND ')}\n)`);
-  return `WITH ${ctes.join(',\n')}`;
+  const matchSql = `(${match.join(' AND ')})`;
+  // A value that could not be read is reported where it matters: within the period a source is
+  // read for; an unreadable date anywhere (its record cannot be placed in any period).
+  const badSql = (f: string) => (f === req.periodField ? badCol(f) : `(CASE WHEN "__in_source" THEN ${badCol(f)} END)`);
+  const anyBad = checked.map((f) => `${badSql(f)} IS NOT NULL`);
+  const select =
+    `SELECT ${[...keep.map(ident), '"__source"', `COALESCE(${matchSql}, FALSE) AS "__match"`, ...checked.map((f) => `${badSql(f)} AS ${badCol(f)}`)].join(', ')}\n` +
+    `FROM "records"\nWHERE ${[matchSql, ...anyBad].join('\n   OR ')}`;
+  return { ctes, select, params: p, fields: keep, checked };
 }
 
-function dimensionSql(req: Request, dim: Dimension): string {
-  return dim.kind === 'bucket' ? bucketSql(dim.bucket, ident(req.periodField)) : ident(dim.field);
+/** The selection as one statement (DuckDB keeps it in a temporary table). */
+export function selectionStatement(sel: Selection): string {
+  return `WITH ${sel.ctes.join(',\n')}\n${sel.select}`;
+}
+
+function dimensionSql(d: Dialect, req: Request, dim: Dimension): string {
+  const date = ident(req.periodField);
+  if (dim.kind === 'field') return ident(dim.field);
+  switch (dim.bucket) {
+    case 'year':
+      return d.year(date);
+    case 'financial_year':
+      return `(CASE WHEN ${d.month(date)} >= 4 THEN ${d.year(date)} ELSE ${d.year(date)} - 1 END)`;
+    case 'quarter':
+      return `(${d.year(date)} * 10 + ${d.quarter(date)})`;
+    case 'month':
+      return `(${d.year(date)} * 100 + ${d.month(date)})`;
+  }
 }
 
 function measureSql(m: Measure): { arg: string; agg: string } {
@@ -118,21 +171,22 @@ function measureSql(m: Measure): { arg: string; agg: string } {
 }
 
 /**
- * One statement per table: the cells and every total come from the data through the same query
- * (GROUPING SETS), so a distinct count's total is counted, not added up.
+ * A table over the selected records. The cells and every total come from the data through the
+ * same query (GROUPING SETS), so a distinct count's total is counted, not added up.
  * Result columns: r (row key), c (column key), gr/gc (1 where the row/column is a total), v.
+ * `params` continues the selection's numbering when the two run as one statement.
  */
-export function compileTable(req: Request, sources: OpenSource[], table: TableDef): CompiledQuery {
-  const p = new Params();
-  const ctes = selectedRecordsCtes(req, sources, table, p);
+export function compileTable(d: Dialect, req: Request, table: TableDef, p: Params = new Params()): string {
   const { arg, agg } = measureSql(table.measure);
-  const r = dimensionSql(req, table.rows);
-  const c = table.columns ? dimensionSql(req, table.columns) : 'NULL';
+  const r = dimensionSql(d, req, table.rows);
+  const c = table.columns ? dimensionSql(d, req, table.columns) : 'NULL';
+  const where = ['"__match"', whereSql(d, req, table.where, ['tables', table.id, 'where'], p)].filter(Boolean).join(' AND ');
   const sets = table.columns ? '(("r", "c"), ("r"), ("c"), ())' : '(("r"), ())';
-  const sql =
-    `${ctes},\n"keyed" AS (\n  SELECT ${r} AS "r", ${c} AS "c", ${arg} AS "m" FROM "selected"\n)\n` +
-    `SELECT "r", ${table.columns ? '"c", GROUPING("r") AS "gr", GROUPING("c") AS "gc"' : 'NULL AS "c", GROUPING("r") AS "gr", 1 AS "gc"'}, ${agg} AS "v"\n` +
-    `FROM "keyed" GROUP BY GROUPING SETS ${sets}\n` +
-    `ORDER BY "gr", "gc", "r" NULLS LAST${table.columns ? ', "c" NULLS LAST' : ''}`;
-  return { sql, params: p.values };
+  const head = table.columns ? '"c", GROUPING("r") AS "gr", GROUPING("c") AS "gc"' : 'NULL AS "c", GROUPING("r") AS "gr", 1 AS "gc"';
+  return (
+    `SELECT "r", ${head}, ${agg} AS "v"\n` +
+    `FROM (SELECT ${r} AS "r", ${c} AS "c", ${arg} AS "m" FROM "selected" WHERE ${where}) AS "keyed"\n` +
+    `GROUP BY GROUPING SETS ${sets}\n` +
+    `ORDER BY "gr", "gc", "r" NULLS LAST${table.columns ? ', "c" NULLS LAST' : ''}`
+  );
 }

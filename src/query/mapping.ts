@@ -1,26 +1,24 @@
 /**
- * Per-source mapping onto the common fields, as SQL over a raw table of text columns. Two layers:
- * `clean` (trim, blank → null, case) and the field value (recode, extract, convert to the field's
- * type). Keeping both lets the run report values the mapping did not recognise.
+ * Per-source mapping onto the common fields, as SQL over the source's raw relation. Two layers:
+ * `clean` (as text: trim, blank → null, case) and the field value (recode, extract, convert to the
+ * field's type). Keeping both lets a value that was there but could not be read be reported
+ * instead of silently becoming blank.
  */
 import { ident } from '../db/duckdb.js';
-import type { FieldT } from '../spec/schema.js';
 import type { ColumnMapping, Request } from '../types.js';
 import type { OpenSource } from '../sources/index.js';
+import type { Dialect, FieldType } from './dialect.js';
 import type { Params } from './params.js';
 
-export const SQL_TYPE: Record<FieldT['type'], string> = {
-  text: 'VARCHAR',
-  date: 'DATE',
-  integer: 'BIGINT',
-  number: 'DOUBLE',
-  boolean: 'BOOLEAN',
-};
+/** Date-times as foi's .xlsx reader, Parquet and JSON give them, tried after a spec's own formats. */
+const ISO_FORMATS = ['%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d'];
 
-const cleanCol = (field: string) => ident(`clean_${field}`);
+export const cleanCol = (field: string) => ident(`clean_${field}`);
+export const badCol = (field: string) => ident(`__bad_${field}`);
 
-function cleanExpr(raw: string, m: ColumnMapping): string {
-  let e = raw;
+function cleanExpr(d: Dialect, src: OpenSource, m: ColumnMapping): string {
+  const raw = src.column(m.column);
+  let e = raw.text ? ident(raw.sql) : d.asText(ident(raw.sql));
   if (m.trim) e = `trim(${e})`;
   e = `NULLIF(${e}, '')`;
   if (m.case === 'upper') e = `upper(${e})`;
@@ -28,51 +26,57 @@ function cleanExpr(raw: string, m: ColumnMapping): string {
   return e;
 }
 
-/** Text → the field's type; a value that does not convert becomes null (and is reported). */
-function convert(e: string, type: FieldT['type'], m: ColumnMapping, p: Params): string {
-  switch (type) {
-    case 'text':
-      return e;
-    case 'date':
-      return m.format
-        ? `CAST(COALESCE(TRY_CAST(${e} AS TIMESTAMP), TRY_STRPTIME(${e}, ${p.add(m.format)})) AS DATE)`
-        : `CAST(TRY_CAST(${e} AS TIMESTAMP) AS DATE)`;
-    default:
-      return `TRY_CAST(${e} AS ${SQL_TYPE[type]})`;
-  }
+function convert(d: Dialect, src: OpenSource, e: string, type: FieldType, m: ColumnMapping, p: Params): string {
+  if (type !== 'date') return d.tryCast(e, type);
+  const formats = m.format === undefined ? [] : [m.format, ...(src.def.format === 'csv' ? [] : ISO_FORMATS)];
+  return d.parseDate(e, formats, p);
 }
 
-function valueExpr(field: string, type: FieldT['type'], m: ColumnMapping, p: Params): string {
+function valueExpr(d: Dialect, src: OpenSource, field: string, type: FieldType, m: ColumnMapping, p: Params): string {
   const clean = cleanCol(field);
-  const rest = m.extract ? `NULLIF(regexp_extract(${clean}, ${p.add(m.extract)}, 1), '')` : clean;
-  const converted = convert(rest, type, m, p);
+  const rest = m.extract ? d.regexExtract(clean, m.extract, p) : clean;
+  const converted = convert(d, src, rest, type, m, p);
   if (!m.values?.length) return converted;
   const whens = m.values.map(([from, to]) => {
-    const target = to === null ? `CAST(NULL AS ${SQL_TYPE[type]})` : `CAST(${p.add(String(to))} AS ${SQL_TYPE[type]})`;
+    const target = to === null ? `CAST(NULL AS ${d.type(type)})` : `CAST(${p.add(String(to))} AS ${d.type(type)})`;
     return `WHEN ${p.add(from)} THEN ${target}`;
   });
-  return `CASE ${clean} ${whens.join(' ')} ELSE ${converted} END`;
+  return `(CASE ${clean} ${whens.join(' ')} ELSE ${converted} END)`;
 }
 
-/**
- * SELECT of every common field from one source. With `withClean`, the cleaned text of each mapped
- * field is kept alongside (as clean_<field>) for data-quality checks.
- */
-export function mappedSelect(req: Request, src: OpenSource, p: Params, withClean = false): string {
-  const fields = Object.entries(req.fields);
-  const inner = fields
-    .filter(([f]) => src.def.columns[f])
-    .map(([f]) => `${cleanExpr(ident(src.column(src.def.columns[f]!.column)), src.def.columns[f]!)} AS ${cleanCol(f)}`);
-  const outer = fields.map(([f, def]) => {
-    const m = src.def.columns[f];
-    return m ? `${valueExpr(f, def.type, m, p)} AS ${ident(f)}` : `CAST(NULL AS ${SQL_TYPE[def.type]}) AS ${ident(f)}`;
-  });
-  if (withClean) outer.push(...fields.filter(([f]) => src.def.columns[f]).map(([f]) => cleanCol(f)));
-  const innerSql = inner.length ? inner.join(', ') : '1 AS "_"';
-  return `SELECT ${outer.join(', ')} FROM (SELECT ${innerSql} FROM ${ident(src.table)}) AS "clean"`;
+/** Whether a mapping can meet a value it cannot read (plain text never fails). */
+export function fallible(req: Request, m: ColumnMapping, field: string): boolean {
+  return req.fields[field]?.type !== 'text' || m.extract !== undefined;
 }
 
 /** Source values a mapping turns into blank on purpose (e.g. "Investigation ongoing" → no outcome). */
 export function blankOnPurpose(m: ColumnMapping): string[] {
   return (m.values ?? []).filter(([, to]) => to === null).map(([from]) => from);
+}
+
+/**
+ * SELECT of the given fields from one source, each as its typed value, plus for every field whose
+ * mapping can fail, `__bad_<field>`: the cleaned text when it was there but could not be read.
+ */
+export function mappedSelect(d: Dialect, req: Request, src: OpenSource, fields: string[], p: Params): string {
+  const mapped = fields.filter((f) => src.def.columns[f]);
+  const inner = mapped.map((f) => `${cleanExpr(d, src, src.def.columns[f]!)} AS ${cleanCol(f)}`);
+  const outer = fields.map((f) => {
+    const m = src.def.columns[f];
+    const type = req.fields[f]!.type;
+    return m ? `${valueExpr(d, src, f, type, m, p)} AS ${ident(f)}` : `CAST(NULL AS ${d.type(type)}) AS ${ident(f)}`;
+  });
+  const bad = fields.map((f) => {
+    const m = src.def.columns[f];
+    if (!m || !fallible(req, m, f)) return `CAST(NULL AS ${d.type('text')}) AS ${badCol(f)}`;
+    const blanks = blankOnPurpose(m);
+    const onPurpose = blanks.length ? ` AND ${cleanCol(f)} NOT IN (${blanks.map((b) => p.add(b)).join(', ')})` : '';
+    return `(CASE WHEN ${cleanCol(f)} IS NOT NULL AND ${ident(f)} IS NULL${onPurpose} THEN ${cleanCol(f)} END) AS ${badCol(f)}`;
+  });
+  const innerSql = inner.length ? inner.join(', ') : '1 AS "__none"';
+  // Two steps: the typed values, then whether each was read; the second refers to the first by name.
+  return (
+    `SELECT ${[...fields.map(ident), ...bad].join(', ')} FROM (SELECT ${[...outer, ...mapped.map(cleanCol)].join(', ')} ` +
+    `FROM (SELECT ${innerSql} FROM ${src.relation(p)}) AS "raw") AS "typed"`
+  );
 }

@@ -1,12 +1,12 @@
 /** Stage three: run every table's query and shape the results, zero-filled, for rendering. */
-import type { Db, Row } from '../db/duckdb.js';
-import { ident } from '../db/duckdb.js';
+import type { Row } from '../db/duckdb.js';
 import { parseCondition, restrictedValues, type Scalar } from '../spec/condition.js';
 import type { Category, DataQualityIssue, Dimension, Request, ResultTable, TableDef } from '../types.js';
 import type { OpenSource } from '../sources/index.js';
 import { BUCKET_LABEL, bucketCategories } from './categories.js';
-import { compileTable, periodSql } from './compile.js';
-import { blankOnPurpose, mappedSelect } from './mapping.js';
+import { compileSelection, compileTable, selectionStatement, type CompiledQuery } from './compile.js';
+import type { Dialect } from './dialect.js';
+import { badCol } from './mapping.js';
 import { Params } from './params.js';
 
 /** A table this small reads well in the letter; bigger ones are only in the annex. */
@@ -102,41 +102,43 @@ export function shapeTable(req: Request, { table, rows, sql, params }: QueryResu
   };
 }
 
-export async function runTable(req: Request, db: Db, sources: OpenSource[], table: TableDef): Promise<QueryResult> {
-  const { sql, params } = compileTable(req, sources, table);
-  return { table, sql, params, rows: await db.all(sql, params) };
+/** Where queries run: embedded DuckDB (files) or the authority's own database. */
+export interface Engine {
+  dialect: Dialect;
+  version: string;
+  all(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  run(sql: string, params?: readonly unknown[]): Promise<void>;
+  /**
+   * Keep the selected records in a temporary table and aggregate from it (DuckDB), or send each
+   * table as one statement with the selection as a CTE (a database that may be a read-only replica).
+   */
+  materialize: boolean;
 }
 
-/** Rows where a mapped value was there in the source but did not become a field value. */
-function unrecognisedSql(req: Request, src: OpenSource, field: string, p: Params): string {
-  const blanks = blankOnPurpose(src.def.columns[field]!);
-  const clean = ident(`clean_${field}`);
-  const onPurpose = blanks.length ? ` AND ${clean} NOT IN (${blanks.map((b) => p.add(b)).join(', ')})` : '';
-  // A bad date is reported wherever it is (its record cannot be placed in any period); other
-  // fields only within the period the source is read for.
-  const scope = field === req.periodField ? '' : ` AND ${periodSql(req, src.def.period, p)}`;
-  return `${clean} IS NOT NULL AND ${ident(field)} IS NULL${onPurpose}${scope}`;
+export interface QueryRun {
+  selection: CompiledQuery;
+  results: QueryResult[];
+  quality: DataQualityIssue[];
 }
 
-/**
- * Values in the data that the mapping could not turn into a field value (a flag keyed "X", a date
- * that does not parse): silently dropping them would change the figures, so they are reported.
- */
-export async function checkDataQuality(req: Request, db: Db, sources: OpenSource[]): Promise<DataQualityIssue[]> {
+async function dataQuality(engine: Engine, sources: OpenSource[], checked: string[], from: (p: Params) => { prefix: string }, base: Params): Promise<DataQualityIssue[]> {
+  if (checked.length === 0) return [];
   const issues: DataQualityIssue[] = [];
+  const p = base.clone();
+  const { prefix } = from(p);
+  const counts = await engine.all(
+    `${prefix}SELECT "__source" AS "s", ${checked.map((f, i) => `count(${badCol(f)}) AS "n${i}"`).join(', ')} FROM "selected" GROUP BY 1 ORDER BY 1`,
+    p.values,
+  );
   for (const src of sources) {
-    const mapped = Object.keys(src.def.columns).filter((f) => req.fields[f]);
-    if (mapped.length === 0) continue;
-    const p = new Params();
-    const filters = mapped.map((f, i) => `count(*) FILTER (WHERE ${unrecognisedSql(req, src, f, p)}) AS "f${i}"`);
-    const [counts] = await db.all(`WITH "m" AS (${mappedSelect(req, src, p, true)}) SELECT ${filters.join(', ')} FROM "m"`, p.values);
-    for (const [i, field] of mapped.entries()) {
-      const count = Number(counts?.[`f${i}`] ?? 0);
-      if (count === 0) continue;
-      const q = new Params();
-      const examples = await db.all(
-        `WITH "m" AS (${mappedSelect(req, src, q, true)}) SELECT ${ident(`clean_${field}`)} AS "v", count(*) AS "n" ` +
-          `FROM "m" WHERE ${unrecognisedSql(req, src, field, q)} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5`,
+    const row = counts.find((r) => r.s === src.def.id);
+    for (const [i, field] of checked.entries()) {
+      const count = Number(row?.[`n${i}`] ?? 0);
+      if (count === 0 || !src.def.columns[field]) continue;
+      const q = base.clone();
+      const { prefix: pre } = from(q);
+      const examples = await engine.all(
+        `${pre}SELECT ${badCol(field)} AS "v", count(*) AS "n" FROM "selected" WHERE "__source" = ${q.add(src.def.id)} AND ${badCol(field)} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5`,
         q.values,
       );
       issues.push({ source: src.def.id, field, column: src.def.columns[field]!.column, count, examples: examples.map((e) => String(e.v)) });
@@ -145,8 +147,30 @@ export async function checkDataQuality(req: Request, db: Db, sources: OpenSource
   return issues;
 }
 
-export async function runQueries(req: Request, db: Db, sources: OpenSource[]): Promise<QueryResult[]> {
-  const out: QueryResult[] = [];
-  for (const t of req.tables) out.push(await runTable(req, db, sources, t));
-  return out;
+/**
+ * Runs the request: the selection (every source read once), then each table, then the report of
+ * values that could not be read. The SQL recorded is what ran, with its parameters.
+ */
+export async function runQueries(req: Request, engine: Engine, sources: OpenSource[]): Promise<QueryRun> {
+  const d = engine.dialect;
+  const sel = compileSelection(d, req, sources);
+  const selection = { sql: selectionStatement(sel), params: sel.params.recorded };
+  const results: QueryResult[] = [];
+  if (engine.materialize) {
+    await engine.run(`CREATE TEMP TABLE "selected" AS ${selection.sql}`, sel.params.values);
+    for (const table of req.tables) {
+      const p = new Params();
+      const sql = compileTable(d, req, table, p);
+      results.push({ table, sql, params: p.recorded, rows: await engine.all(sql, p.values) });
+    }
+    return { selection, results, quality: await dataQuality(engine, sources, sel.checked, () => ({ prefix: '' }), new Params()) };
+  }
+  const withSelected = (_: Params) => ({ prefix: `WITH ${sel.ctes.join(',\n')},\n"selected" AS (\n${sel.select}\n)\n` });
+  for (const table of req.tables) {
+    const p = sel.params.clone();
+    const { prefix } = withSelected(p);
+    const sql = prefix + compileTable(d, req, table, p);
+    results.push({ table, sql, params: p.recorded, rows: await engine.all(sql, p.values) });
+  }
+  return { selection, results, quality: await dataQuality(engine, sources, sel.checked, withSelected, sel.params) };
 }

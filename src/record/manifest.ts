@@ -43,6 +43,8 @@ export interface Manifest {
   overrides: Override[];
   templates: HashedFile[];
   sources: (HashedFile & { id: string; rows: number | null })[];
+  /** The one pass over the data that every table's query reads from (as "selected"). */
+  selection: { sql: string; params: unknown[] };
   queries: ManifestQuery[];
   deadline?: unknown;
   warnings: Problem[];

@@ -4,13 +4,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { TEMPLATES_DIR } from '../paths.js';
 import { FoiError } from '../errors.js';
 import type { Request } from '../types.js';
 import { buildDocx, type LetterLayout } from './docx.js';
 import type { LetterView } from './view.js';
 
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+export { TEMPLATES_DIR };
 
 export interface TemplateSet {
   /** The letter template's path, as shown in messages. */

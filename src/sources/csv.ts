@@ -1,10 +1,9 @@
 /** CSV and TSV extracts, read by DuckDB itself with the dialect stated, never guessed. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { FoiError } from '../errors.js';
 import type { Db } from '../db/duckdb.js';
-import { ident } from '../db/duckdb.js';
+import { Params } from '../query/params.js';
 import type { SourceDef } from '../types.js';
 
 const HEADER_SCAN_BYTES = 1024 * 1024;
@@ -94,45 +93,56 @@ function csvErrorLine(message: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/**
- * Loads the CSV into `table`, every column as text named c1…cN (so no name from the file ever
- * becomes SQL). Ragged rows and bad bytes are errors, not silently dropped rows.
- */
-export async function ingestCsv(db: Db, src: SourceDef, table: string, header: string[]): Promise<void> {
-  let file = src.path;
-  let tmp: string | undefined;
-  if (src.csv.encoding === 'windows-1252') {
-    // DuckDB knows Latin-1 but not Windows-1252 (which differs in 0x80–0x9F: € ‘ ’ “ ”): convert first.
-    tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'foi-')), 'utf8.csv');
-    fs.writeFileSync(tmp, new TextDecoder('windows-1252').decode(fs.readFileSync(src.path)));
-    file = tmp;
-  }
+/** The CSV as a relation with every column as text named c1…cN, so no name from the file becomes SQL. */
+export function csvRelation(src: SourceDef, header: string[], p: Params, file?: string): string {
   const columns = `{${header.map((_, i) => `'c${i + 1}': 'VARCHAR'`).join(', ')}}`;
-  const sql =
-    `CREATE TABLE ${ident(table)} AS SELECT * FROM read_csv($1, auto_detect = false, header = true, ` +
-    `skip = $2, delim = $3, quote = $4, escape = $4, encoding = $5, strict_mode = true, ` +
-    `null_padding = false, columns = ${columns})`;
-  const encoding = src.csv.encoding === 'latin-1' ? 'latin-1' : 'utf-8';
+  const quote = p.add(src.csv.quote);
+  return (
+    `read_csv(${file === undefined ? p.addSource(src.id, src.path) : p.add(file)}, auto_detect = false, header = true, skip = ${p.add(src.csv.headerRow - 1)}, ` +
+    `delim = ${p.add(src.csv.delimiter)}, quote = ${quote}, escape = ${quote}, ` +
+    `encoding = ${p.add(src.csv.encoding === 'latin-1' ? 'latin-1' : 'utf-8')}, strict_mode = true, null_padding = false, columns = ${columns})`
+  );
+}
+
+/** DuckDB's complaint about a CSV, as a problem with the file and line where it is. */
+export function csvError(src: SourceDef, e: unknown): FoiError {
+  const msg = e instanceof Error ? e.message : String(e);
+  const line = csvErrorLine(msg);
+  const detail = msg.split('\n').find((l) => /Expected Number of Columns|Invalid unicode|unterminated|quote/i.test(l));
+  const wrongColumns = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(msg);
+  return new FoiError(
+    /unicode/i.test(msg) ? 'csv-encoding' : 'csv-malformed',
+    wrongColumns
+      ? `row has ${wrongColumns[2]} fields where the header has ${wrongColumns[1]}`
+      : `cannot be read as CSV: ${(detail ?? msg.split('\n')[0] ?? '').trim()}`,
+    {
+      hint: /unicode/i.test(msg)
+        ? 'the file is not UTF-8; if it came from Excel or an older system, set csv: { encoding: windows-1252 }'
+        : 'check the delimiter and quoting (csv.delimiter, csv.quote); a field holding the delimiter must be quoted',
+      location: line === undefined ? { file: src.file } : { file: src.file, line: line + src.csv.headerRow - 1 },
+    },
+  );
+}
+
+export function isCsvError(e: unknown): boolean {
+  return e instanceof Error && /CSV Error|Invalid unicode|read_csv|CSV file/i.test(e.message);
+}
+
+/** Reads the whole CSV once, only to find where it is malformed (used after a query failed). */
+export async function checkCsv(db: Db, src: SourceDef, header: string[]): Promise<FoiError | undefined> {
+  const p = new Params();
   try {
-    await db.run(sql, [file, src.csv.headerRow - 1, src.csv.delimiter, src.csv.quote, encoding]);
+    await db.all(`SELECT count(*) AS n FROM ${csvRelation(src, header, p)}`, p.values);
+    return undefined;
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const line = csvErrorLine(msg);
-    const detail = msg.split('\n').find((l) => /Expected Number of Columns|Invalid unicode|unterminated|quote/i.test(l));
-    const wrongColumns = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(msg);
-    throw new FoiError(
-      /unicode/i.test(msg) ? 'csv-encoding' : 'csv-malformed',
-      wrongColumns
-        ? `row has ${wrongColumns[2]} fields where the header has ${wrongColumns[1]}`
-        : `cannot be read as CSV: ${(detail ?? msg.split('\n')[0] ?? '').trim()}`,
-      {
-        hint: /unicode/i.test(msg)
-          ? 'the file is not UTF-8; if it came from Excel or an older system, set csv: { encoding: windows-1252 }'
-          : 'check the delimiter and quoting (csv.delimiter, csv.quote); a field holding the delimiter must be quoted',
-        location: line === undefined ? { file: src.file } : { file: src.file, line },
-      },
-    );
-  } finally {
-    if (tmp) fs.rmSync(path.dirname(tmp), { recursive: true, force: true });
+    return csvError(src, e);
   }
+}
+
+/** DuckDB reads Latin-1 but not Windows-1252 (which differs in 0x80–0x9F: € ‘ ’ “ ”): convert to UTF-8. */
+export function transcodeWindows1252(src: SourceDef, dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const out = path.join(dir, `${process.pid}-${path.basename(src.path)}.utf8.csv`);
+  fs.writeFileSync(out, new TextDecoder('windows-1252').decode(fs.readFileSync(src.path)));
+  return out;
 }

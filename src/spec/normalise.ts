@@ -52,7 +52,15 @@ export function normalise(spec: SpecT, yaml: YamlSource, specFile: string, specD
 
   const sources: SourceDef[] = Object.entries(spec.sources).map(([id, s]) => {
     const ext = path.extname(s.file).toLowerCase();
-    const format = s.format ?? (ext === '.xlsx' || ext === '.xlsm' ? 'xlsx' : 'csv');
+    const byExtension: Record<string, SourceDef['format']> = {
+      '.xlsx': 'xlsx',
+      '.xlsm': 'xlsx',
+      '.parquet': 'parquet',
+      '.json': 'json',
+      '.ndjson': 'ndjson',
+      '.jsonl': 'ndjson',
+    };
+    const format = s.format ?? byExtension[ext] ?? 'csv';
     return {
       id,
       name: s.name,

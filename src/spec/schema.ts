@@ -97,7 +97,10 @@ export const Source = z
     name: z.string().meta(d('The system\'s name as the letter gives it, e.g. "CMS(ii)".')),
     description: z.string().optional().meta(d('What the system is, for the letter, e.g. "our legacy crime system".')),
     file: z.string().meta(d('The extract, relative to the spec\'s folder.')),
-    format: z.enum(['csv', 'xlsx']).optional().meta(d('File format (default: from the extension).')),
+    format: z
+      .enum(['csv', 'xlsx', 'parquet', 'json', 'ndjson'])
+      .optional()
+      .meta(d('File format (default: from the extension: .csv, .tsv, .xlsx, .parquet, .json, .ndjson or .jsonl).')),
     csv: CsvOptions.optional(),
     xlsx: XlsxOptions.optional(),
     period: SourcePeriod.meta(
