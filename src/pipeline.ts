@@ -6,7 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { FOI_VERSION, PACKAGE_ROOT } from './paths.js';
-import { withContext, type Problem } from './errors.js';
+import { FoiError, withContext, type Problem } from './errors.js';
 import { openDuckDb, type Db } from './db/duckdb.js';
 import { runQueries, shapeTable, type QueryResult } from './query/run.js';
 import { cacheDir, FileHashes } from './sources/cache.js';
@@ -17,10 +17,10 @@ import { ANNEX_FILE, buildView } from './render/view.js';
 import { normaliseOfficeZip, pinnedDate } from './render/zip.js';
 import { hashFile, manifestJson, MANIFEST_FILE, SPEC_COPY, sha256, type HashedFile, type Manifest } from './record/manifest.js';
 import { resultsToCsv } from './record/results.js';
-import { openSources, type OpenSource } from './sources/index.js';
+import { missingColumnProblems, openSources, sourceProblem, type OpenSource } from './sources/index.js';
 import { loadValidRequest } from './spec/validate.js';
 import type { Override } from './spec/overrides.js';
-import type { DataQualityIssue, Request, ResultTable } from './types.js';
+import type { DataQualityIssue, Request, ResultTable, SourceDef } from './types.js';
 import { writeVersion, type OutputFile } from './write/versions.js';
 
 export const LETTER_FILE = 'letter.docx';
@@ -62,6 +62,8 @@ interface Basis {
   mode: Manifest['mode'];
   renderedFrom?: string;
   duckdb: string | null;
+  /** The database the queries ran in, when not embedded DuckDB. */
+  database?: string;
   sources: Manifest['sources'];
   selection: Manifest['selection'];
   cwd: string;
@@ -97,7 +99,7 @@ async function finish(
     reference: req.reference,
     mode: basis.mode,
     ...(basis.renderedFrom ? { rendered_from: basis.renderedFrom } : {}),
-    tools: { foi: FOI_VERSION, node: process.version, duckdb: basis.duckdb },
+    tools: { foi: FOI_VERSION, node: process.version, duckdb: basis.duckdb, ...(basis.database ? { database: basis.database } : {}) },
     document_date: date.toISOString(),
     spec: { path: relTo(basis.cwd, path.resolve(basis.cwd, req.specFile)), sha256: sha256(req.specText), bytes: Buffer.byteLength(req.specText), copy: SPEC_COPY },
     overrides: req.overrides,
@@ -139,9 +141,35 @@ export interface BuildOptions {
   cacheDir?: string | false;
 }
 
+/** Computes the response in the authority's PostgreSQL database: only the figures come back. */
+async function buildFromPostgres(req: Request, cwd: string, templates: TemplateSet): Promise<Response> {
+  const [{ openPostgres }, { openPostgresSource }] = await Promise.all([import('./db/postgres.js'), import('./sources/postgres.js')]);
+  const renderModules = preloadRenderModules();
+  // Problems are placed at the spec's line that names the database, table or column.
+  const located = (def: SourceDef) => (e: unknown): never => {
+    if (e instanceof FoiError && e.problems.length <= 1) throw FoiError.fromProblems([sourceProblem(req, def, e)]);
+    throw e;
+  };
+  const engine = await openPostgres(req.sources[0]!.postgres!.urlEnv).catch(located(req.sources[0]!));
+  try {
+    const sources = [];
+    for (const def of req.sources) sources.push(await openPostgresSource(engine, def).catch(located(def)));
+    const problems = sources.flatMap((s) => missingColumnProblems(req, s.def, s.header));
+    if (problems.length) throw FoiError.fromProblems(problems, problems[0]!.message);
+    const run = await runQueries(req, engine, sources);
+    const sourceRecords = sources.map((s) => ({ id: s.def.id, path: s.def.file, sha256: null, bytes: null, rows: null }));
+    const warnings = [...req.warnings, ...qualityWarnings(req, run.quality)];
+    await renderModules;
+    return await finish(req, run.results, run.quality, warnings, { mode: 'run', duckdb: null, database: engine.version, sources: sourceRecords, selection: run.selection, cwd }, templates);
+  } finally {
+    await engine.close();
+  }
+}
+
 /** Computes the response from the data. */
 export async function buildResponse(req: Request, opts: BuildOptions = {}): Promise<Response> {
   const cwd = opts.cwd ?? process.cwd();
+  if (req.sources.some((s) => s.kind === 'postgres')) return buildFromPostgres(req, cwd, opts.templates ?? templateSet());
   const cache = opts.cacheDir === false ? undefined : (opts.cacheDir ?? cacheDir(cwd));
   const hashes = new FileHashes(cache ?? path.join(os.tmpdir(), 'foi-no-cache'));
   // Rendering's modules load while the database works.

@@ -32,10 +32,13 @@ export interface SourceDef {
   id: string;
   name: string;
   description?: string;
-  /** Absolute path of the extract. */
+  /** A file extract, or a table in the authority's PostgreSQL database. */
+  kind: 'file' | 'postgres';
+  /** Absolute path of the extract ('' for a database table). */
   path: string;
-  /** The path as written in the spec (relative to the spec's folder). */
+  /** The path as written in the spec (relative to the spec's folder); for a table, postgres:schema.table. */
   file: string;
+  postgres?: { urlEnv: string; schema: string; table: string };
   format: 'csv' | 'xlsx' | 'parquet' | 'json' | 'ndjson';
   csv: { delimiter: string; quote: string; headerRow: number; encoding: 'utf-8' | 'windows-1252' | 'latin-1' };
   xlsx: { sheet?: string; headerRow: number };

@@ -92,7 +92,8 @@ function inputChanges(a: Manifest, b: Manifest): InputChange[] {
   for (const k of new Set([...oa.keys(), ...ob.keys()])) {
     if (oa.get(k) !== ob.get(k)) out.push({ kind: 'override', name: k, old: oa.get(k) ?? null, new: ob.get(k) ?? null });
   }
-  const byPath = (xs: { path: string; sha256: string }[]) => new Map(xs.map((x) => [x.path, x.sha256]));
+  // A database table has no fingerprint: it is listed only when it appears or disappears.
+  const byPath = (xs: { path: string; sha256: string | null }[]) => new Map(xs.map((x) => [x.path, x.sha256 ?? 'database table']));
   for (const [kind, xa, xb] of [
     ['template', byPath(a.templates), byPath(b.templates)],
     ['source', byPath(a.sources), byPath(b.sources)],

@@ -64,6 +64,7 @@ export async function verify(dir: string, cwd = process.cwd()): Promise<VerifyRe
     const specNow = currentHash(specFile);
     if (specNow !== manifest.spec.sha256) changes.push({ kind: 'spec', path: manifest.spec.path, recorded: manifest.spec.sha256, now: specNow });
     for (const s of manifest.sources) {
+      if (s.sha256 === null) continue; // a database table: only its figures can show a change
       const now = currentHash(path.resolve(cwd, s.path));
       if (now !== s.sha256) changes.push({ kind: 'source', path: s.path, recorded: s.sha256, now });
     }

@@ -115,7 +115,7 @@ export function compileSelection(d: Dialect, req: Request, sources: OpenSource[]
   const keep = tableFields(req);
   // The criteria's fields are computed in each source, but only the tables' fields are kept.
   const computed = Object.keys(req.fields).filter((f) => keep.includes(f) || fieldsOf(req.where, ['criteria', 'where']).includes(f));
-  const checked = computed.filter((f) => sources.some((s) => s.def.columns[f] && fallible(req, s.def.columns[f]!, f)));
+  const checked = computed.filter((f) => sources.some((s) => s.def.columns[f] && fallible(req, s, s.def.columns[f]!, f)));
   const ctes = sources.map((s) => `${ident(`src_${s.def.id}`)} AS (\n  ${mappedSelect(d, req, s, computed, p)}\n)`);
   const union = sources
     .map((s) => `  SELECT *, CAST(${p.add(s.def.id)} AS ${d.type('text')}) AS "__source", ${periodSql(req, s.def.period, p)} AS "__in_source" FROM ${ident(`src_${s.def.id}`)}`)

@@ -32,7 +32,17 @@ function convert(d: Dialect, src: OpenSource, e: string, type: FieldType, m: Col
   return d.parseDate(e, formats, p);
 }
 
+/**
+ * A column that already holds the field's type (a date column for a date field) is taken as it is,
+ * unless the mapping recodes it: converting through text would only cost time.
+ */
+function direct(src: OpenSource, m: ColumnMapping, type: FieldType): boolean {
+  const native = src.column(m.column).native;
+  return native !== undefined && native !== 'text' && native === type && !m.values?.length && m.extract === undefined && m.case === undefined;
+}
+
 function valueExpr(d: Dialect, src: OpenSource, field: string, type: FieldType, m: ColumnMapping, p: Params): string {
+  if (direct(src, m, type)) return `CAST(${cleanCol(field)} AS ${d.type(type)})`;
   const clean = cleanCol(field);
   const rest = m.extract ? d.regexExtract(clean, m.extract, p) : clean;
   const converted = convert(d, src, rest, type, m, p);
@@ -44,9 +54,10 @@ function valueExpr(d: Dialect, src: OpenSource, field: string, type: FieldType, 
   return `(CASE ${clean} ${whens.join(' ')} ELSE ${converted} END)`;
 }
 
-/** Whether a mapping can meet a value it cannot read (plain text never fails). */
-export function fallible(req: Request, m: ColumnMapping, field: string): boolean {
-  return req.fields[field]?.type !== 'text' || m.extract !== undefined;
+/** Whether a mapping can meet a value it cannot read (plain text, or a column of the right type, never fails). */
+export function fallible(req: Request, src: OpenSource, m: ColumnMapping, field: string): boolean {
+  const type = req.fields[field]!.type;
+  return !direct(src, m, type) && (type !== 'text' || m.extract !== undefined);
 }
 
 /** Source values a mapping turns into blank on purpose (e.g. "Investigation ongoing" → no outcome). */
@@ -60,7 +71,11 @@ export function blankOnPurpose(m: ColumnMapping): string[] {
  */
 export function mappedSelect(d: Dialect, req: Request, src: OpenSource, fields: string[], p: Params): string {
   const mapped = fields.filter((f) => src.def.columns[f]);
-  const inner = mapped.map((f) => `${cleanExpr(d, src, src.def.columns[f]!)} AS ${cleanCol(f)}`);
+  // A column of the field's own type passes through as it is; the rest are cleaned as text.
+  const inner = mapped.map((f) => {
+    const m = src.def.columns[f]!;
+    return `${direct(src, m, req.fields[f]!.type) ? ident(src.column(m.column).sql) : cleanExpr(d, src, m)} AS ${cleanCol(f)}`;
+  });
   const outer = fields.map((f) => {
     const m = src.def.columns[f];
     const type = req.fields[f]!.type;
@@ -68,7 +83,7 @@ export function mappedSelect(d: Dialect, req: Request, src: OpenSource, fields: 
   });
   const bad = fields.map((f) => {
     const m = src.def.columns[f];
-    if (!m || !fallible(req, m, f)) return `CAST(NULL AS ${d.type('text')}) AS ${badCol(f)}`;
+    if (!m || !fallible(req, src, m, f)) return `CAST(NULL AS ${d.type('text')}) AS ${badCol(f)}`;
     const blanks = blankOnPurpose(m);
     const onPurpose = blanks.length ? ` AND ${cleanCol(f)} NOT IN (${blanks.map((b) => p.add(b)).join(', ')})` : '';
     return `(CASE WHEN ${cleanCol(f)} IS NOT NULL AND ${ident(f)} IS NULL${onPurpose} THEN ${cleanCol(f)} END) AS ${badCol(f)}`;

@@ -36,13 +36,14 @@ export interface Manifest {
   /** "run": computed from the data; "render": rebuilt from another version's stored results. */
   mode: 'run' | 'render';
   rendered_from?: string;
-  tools: { foi: string; node: string; duckdb: string | null };
+  tools: { foi: string; node: string; duckdb: string | null; database?: string };
   /** The date written into the documents' properties and zip entries. */
   document_date: string;
   spec: HashedFile & { copy: string };
   overrides: Override[];
   templates: HashedFile[];
-  sources: (HashedFile & { id: string; rows: number | null })[];
+  /** Files with their fingerprints; a database table has none (sha256 and bytes null). */
+  sources: { id: string; path: string; sha256: string | null; bytes: number | null; rows: number | null }[];
   /** The one pass over the data that every table's query reads from (as "selected"). */
   selection: { sql: string; params: unknown[] };
   queries: ManifestQuery[];

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { FoiError, isFoiError, type Problem } from '../errors.js';
 import type { Db } from '../db/duckdb.js';
 import { ident } from '../db/duckdb.js';
+import type { FieldType } from '../query/dialect.js';
 import { Params } from '../query/params.js';
 import type { Request, SourceDef } from '../types.js';
 import { didYouMean } from '../util/suggest.js';
@@ -17,10 +18,12 @@ import { cacheEntry, FileHashes, readCached, writeCachedMeta } from './cache.js'
 import { csvError, csvRelation, readCsvHeader, transcodeWindows1252 } from './csv.js';
 import { readXlsxFile } from './xlsx.js';
 
-/** A column of a source's relation: its SQL name, and whether it holds text (else a typed value). */
+/** A column of a source's relation: its SQL name, whether it holds text, and its native type. */
 export interface RawColumn {
   sql: string;
   text: boolean;
+  /** The field type the column holds natively, where known (then no conversion through text is needed). */
+  native?: FieldType;
 }
 
 export interface OpenSource {
@@ -31,8 +34,9 @@ export interface OpenSource {
   relation(p: Params): string;
   /** Records in the file, where known without reading it all (not for CSV read in place). */
   rows: number | null;
-  sha256: string;
-  bytes: number;
+  /** The file's fingerprint (a database table has none). */
+  sha256: string | null;
+  bytes: number | null;
   /** Read from the ingest cache instead of being parsed again. */
   cached: boolean;
 }
@@ -84,6 +88,9 @@ export function sourceProblem(req: Request, src: SourceDef, e: FoiError): Proble
     'xlsx-not-workbook': ['sources', src.id, 'file'],
     'xlsx-too-large': ['sources', src.id, 'file'],
     'csv-binary': ['sources', src.id, 'file'],
+    'postgres-table-missing': ['sources', src.id, 'postgres', 'table'],
+    'postgres-env-missing': ['sources', src.id, 'postgres', 'url_env'],
+    'postgres-unreachable': ['sources', src.id, 'postgres', 'url_env'],
   };
   const at = inSpec[e.code];
   return { code: e.code, severity: 'error', message: e.message, hint: e.hint, location: at ? req.yaml.locate(at) : e.location };
@@ -122,7 +129,17 @@ interface Context {
   cacheDir: string | undefined;
 }
 
-function opened(def: SourceDef, header: string[], relation: (p: Params) => string, text: boolean[] | true, extra: Pick<OpenSource, 'rows' | 'sha256' | 'bytes' | 'cached'>): OpenSource {
+/** DuckDB column types a field can take without going through text. */
+function duckNative(type: string): FieldType | undefined {
+  if (type === 'VARCHAR') return 'text';
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/.test(type)) return 'integer';
+  if (/^(FLOAT|DOUBLE|DECIMAL)/.test(type)) return 'number';
+  if (/^(DATE|TIMESTAMP)/.test(type)) return 'date';
+  if (type === 'BOOLEAN') return 'boolean';
+  return undefined;
+}
+
+function opened(def: SourceDef, header: string[], relation: (p: Params) => string, types: string[] | 'text', extra: Pick<OpenSource, 'rows' | 'sha256' | 'bytes' | 'cached'>): OpenSource {
   return {
     def,
     header,
@@ -130,7 +147,8 @@ function opened(def: SourceDef, header: string[], relation: (p: Params) => strin
     column: (name) => {
       const i = header.indexOf(name);
       if (i < 0) throw new Error(`column ${name} not in ${def.file}`);
-      return { sql: `c${i + 1}`, text: text === true || text[i] === true };
+      const native = types === 'text' ? 'text' : duckNative(types[i]!);
+      return { sql: `c${i + 1}`, text: native === 'text', native };
     },
     ...extra,
   };
@@ -163,13 +181,13 @@ async function openOne(ctx: Context, def: SourceDef): Promise<OpenSource> {
   if (hit) {
     // Into a table, as on a cache miss, so the selection's SQL is the same either way.
     await ctx.db.run(`CREATE TEMP TABLE ${ident(table)} AS SELECT * FROM read_parquet($1)`, [hit.parquet]);
-    return opened(def, hit.header, fromTable, true, { rows: hit.rows, sha256, bytes, cached: true });
+    return opened(def, hit.header, fromTable, 'text', { rows: hit.rows, sha256, bytes, cached: true });
   }
   switch (def.format) {
     case 'csv': {
       const header = readCsvHeader(def);
       if (def.csv.encoding !== 'windows-1252') {
-        return opened(def, header, (p) => csvRelation(def, header, p), true, { rows: null, sha256, bytes, cached: false });
+        return opened(def, header, (p) => csvRelation(def, header, p), 'text', { rows: null, sha256, bytes, cached: false });
       }
       const utf8 = transcodeWindows1252(def, ctx.cacheDir ?? os.tmpdir());
       try {
@@ -182,25 +200,24 @@ async function openOne(ctx: Context, def: SourceDef): Promise<OpenSource> {
       }
       const [{ n }] = (await ctx.db.all(`SELECT count(*) AS n FROM ${ident(table)}`)) as [{ n: string }];
       await toCache(ctx, def, sha256, `SELECT * FROM ${ident(table)}`, [], header);
-      return opened(def, header, fromTable, true, { rows: Number(n), sha256, bytes, cached: false });
+      return opened(def, header, fromTable, 'text', { rows: Number(n), sha256, bytes, cached: false });
     }
     case 'xlsx': {
       const { header, rows } = readXlsxFile(def);
       await ctx.db.run(`CREATE TEMP TABLE ${ident(table)} (${header.map((_, i) => `c${i + 1} VARCHAR`).join(', ')})`);
       await ctx.db.appendText(table, rows);
       await toCache(ctx, def, sha256, `SELECT * FROM ${ident(table)}`, [], header);
-      return opened(def, header, fromTable, true, { rows: rows.length, sha256, bytes, cached: false });
+      return opened(def, header, fromTable, 'text', { rows: rows.length, sha256, bytes, cached: false });
     }
     case 'parquet':
     case 'json':
     case 'ndjson': {
       const cols = await describe(ctx.db, def);
       const header = cols.map((c) => c.name);
-      const text = cols.map((c) => c.type === 'VARCHAR');
       if (def.format === 'parquet') {
         const p = new Params();
         const [{ n }] = (await ctx.db.all(`SELECT count(*) AS n FROM ${tableFunction(def, p)}`, p.values)) as [{ n: string }];
-        return opened(def, header, (q) => `(SELECT * FROM ${tableFunction(def, q)} AS t(${positional(header.length)}))`, text, { rows: Number(n), sha256, bytes, cached: false });
+        return opened(def, header, (q) => `(SELECT * FROM ${tableFunction(def, q)} AS t(${positional(header.length)}))`, cols.map((c) => c.type), { rows: Number(n), sha256, bytes, cached: false });
       }
       // JSON is parsed once, into the cache, as text (nested values as their JSON text).
       const p = new Params();
@@ -208,7 +225,7 @@ async function openOne(ctx: Context, def: SourceDef): Promise<OpenSource> {
       await ctx.db.run(`CREATE TEMP TABLE ${ident(table)} AS ${select}`, p.values);
       const [{ n }] = (await ctx.db.all(`SELECT count(*) AS n FROM ${ident(table)}`)) as [{ n: string }];
       await toCache(ctx, def, sha256, `SELECT * FROM ${ident(table)}`, [], header);
-      return opened(def, header, fromTable, true, { rows: Number(n), sha256, bytes, cached: false });
+      return opened(def, header, fromTable, 'text', { rows: Number(n), sha256, bytes, cached: false });
     }
   }
 }

@@ -51,7 +51,7 @@ export function normalise(spec: SpecT, yaml: YamlSource, specFile: string, specD
   }
 
   const sources: SourceDef[] = Object.entries(spec.sources).map(([id, s]) => {
-    const ext = path.extname(s.file).toLowerCase();
+    const ext = path.extname(s.file ?? '').toLowerCase();
     const byExtension: Record<string, SourceDef['format']> = {
       '.xlsx': 'xlsx',
       '.xlsm': 'xlsx',
@@ -61,12 +61,16 @@ export function normalise(spec: SpecT, yaml: YamlSource, specFile: string, specD
       '.jsonl': 'ndjson',
     };
     const format = s.format ?? byExtension[ext] ?? 'csv';
+    const pg = s.postgres;
+    const [schema, table] = pg ? (pg.table.includes('.') ? pg.table.split('.') : ['public', pg.table]) : [];
     return {
       id,
       name: s.name,
       description: s.description,
-      file: s.file,
-      path: path.resolve(specDir, s.file),
+      kind: pg ? 'postgres' : 'file',
+      file: pg ? `postgres:${schema}.${table}` : (s.file ?? ''),
+      path: pg || s.file === undefined ? '' : path.resolve(specDir, s.file),
+      ...(pg ? { postgres: { urlEnv: pg.url_env, schema: schema!, table: table! } } : {}),
       format,
       csv: {
         delimiter: s.csv?.delimiter ?? (ext === '.tsv' ? '\t' : ','),

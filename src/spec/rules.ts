@@ -237,7 +237,7 @@ export const rules: Rule[] = [
           const rel = path.relative(root, file);
           return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
         });
-      return req.sources.flatMap((s) =>
+      return req.sources.filter((s) => s.kind === 'file' && s.path).flatMap((s) =>
         inside(path.resolve(s.path)) && inside(real(s.path))
           ? []
           : [
@@ -257,7 +257,7 @@ export const rules: Rule[] = [
     description: 'A source file that does not exist or is not a file.',
     needsData: true,
     check(req) {
-      return req.sources.flatMap((s) => {
+      return req.sources.filter((s) => s.kind === 'file' && s.path).flatMap((s) => {
         let stat: fs.Stats | undefined;
         try {
           stat = fs.statSync(s.path);
@@ -482,6 +482,38 @@ export const rules: Rule[] = [
       return letter_date > due
         ? [problem(req, 'letter-after-deadline', ['letter_date'], `the letter is dated ${longDate(letter_date)}, after the statutory deadline of ${longDate(due)} (20 working days from ${longDate(received)})`, 'the response is late: say so and apologise in the letter, or check the received date', 'warning')]
         : [];
+    },
+  },
+  {
+    code: 'source-location',
+    description: 'A source with neither a file nor a database table, or with both.',
+    check(req) {
+      return Object.entries(req.spec.sources).flatMap(([id, s]) =>
+        (s.file === undefined) === (s.postgres === undefined)
+          ? [problem(req, 'source-location', ['sources', id], s.file === undefined ? `the source "${id}" says neither where its file is nor which database table to read` : `the source "${id}" names both a file and a database table`, 'give either file: (an extract) or postgres: { url_env, table }', 'error', true)]
+          : [],
+      );
+    },
+  },
+  {
+    code: 'sources-mixed',
+    description: 'Files and database tables in one request, or tables in different databases.',
+    check(req) {
+      const dbs = new Set(req.sources.map((s) => (s.kind === 'postgres' ? `postgres:${s.postgres!.urlEnv}` : 'file')));
+      if (dbs.size <= 1) return [];
+      const second = req.sources.find((s) => (s.kind === 'postgres' ? `postgres:${s.postgres!.urlEnv}` : 'file') !== [...dbs][0])!;
+      return [
+        problem(req, 'sources-mixed', ['sources', second.id], 'all the sources of one request must be files, or tables in the same database', 'a query runs where the data is: load the extracts into the database too, or export the tables as files', 'error', true),
+      ];
+    },
+  },
+  {
+    code: 'postgres-date-format',
+    description: 'A date format on a database column: dates there must be date columns or ISO text.',
+    check(req) {
+      return req.sources
+        .filter((s) => s.kind === 'postgres')
+        .flatMap((s) => Object.entries(s.columns).filter(([, m]) => m.format !== undefined).map(([f]) => problem(req, 'postgres-date-format', ['sources', s.id, 'columns', f, 'format'], 'a date format cannot be used on a database column', 'read the date from a date or timestamp column, or from text written YYYY-MM-DD')));
     },
   },
 ];

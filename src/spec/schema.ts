@@ -96,7 +96,20 @@ export const Source = z
   .strictObject({
     name: z.string().meta(d('The system\'s name as the letter gives it, e.g. "CMS(ii)".')),
     description: z.string().optional().meta(d('What the system is, for the letter, e.g. "our legacy crime system".')),
-    file: z.string().meta(d('The extract, relative to the spec\'s folder.')),
+    file: z.string().optional().meta(d('The extract, relative to the spec\'s folder (or give `postgres`).')),
+    postgres: z
+      .strictObject({
+        url_env: z
+          .string()
+          .regex(/^[A-Z_][A-Z0-9_]*$/, 'the name of an environment variable, e.g. FOI_PG_URL')
+          .meta(d('The environment variable holding the connection URL (postgres://user@host/db). Never put a password in the spec.')),
+        table: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/, 'a table name, optionally schema.table')
+          .meta(d('The table or view, e.g. crime.cms_crimes.')),
+      })
+      .optional()
+      .meta(d('Read the source from a PostgreSQL table: the query runs in the database and only the figures come back.')),
     format: z
       .enum(['csv', 'xlsx', 'parquet', 'json', 'ndjson'])
       .optional()

@@ -13,9 +13,37 @@ import type { Request } from '../types.js';
 import { checkRequest, type LoadOptions } from './load.js';
 
 /** Problems with the data files a spec names: unreadable files, missing sheets, header rows or columns. */
-export async function dataProblems(req: Request): Promise<Problem[]> {
+async function databaseProblems(req: Request): Promise<Problem[]> {
+  const pgSources = req.sources.filter((s) => s.kind === 'postgres');
+  if (pgSources.length === 0) return [];
+  const [{ openPostgres }, { openPostgresSource }] = await Promise.all([import('../db/postgres.js'), import('../sources/postgres.js')]);
+  const first = pgSources[0]!;
+  let engine;
+  try {
+    engine = await openPostgres(first.postgres!.urlEnv);
+  } catch (e) {
+    if (!isFoiError(e)) throw e;
+    return [{ code: e.code, severity: 'error', message: e.message, hint: e.hint, location: req.yaml.locate(['sources', first.id, 'postgres', 'url_env']) }];
+  }
   const problems: Problem[] = [];
-  for (const src of req.sources) {
+  try {
+    for (const src of pgSources) {
+      try {
+        problems.push(...missingColumnProblems(req, src, (await openPostgresSource(engine, src)).header));
+      } catch (e) {
+        if (!isFoiError(e)) throw e;
+        problems.push({ code: e.code, severity: 'error', message: e.message, hint: e.hint, location: req.yaml.locate(['sources', src.id, 'postgres', 'table']) });
+      }
+    }
+  } finally {
+    await engine.close();
+  }
+  return problems;
+}
+
+export async function dataProblems(req: Request): Promise<Problem[]> {
+  const problems: Problem[] = await databaseProblems(req);
+  for (const src of req.sources.filter((s) => s.kind === 'file')) {
     if (!fs.existsSync(src.path)) continue; // reported by source-missing
     try {
       problems.push(...missingColumnProblems(req, src, await readHeader(src)));
