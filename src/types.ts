@@ -10,8 +10,11 @@ import type { Override } from './spec/overrides.js';
 
 export type Bucket = 'year' | 'financial_year' | 'quarter' | 'month';
 
-/** A breakdown: by a time bucket of the period field, or by the values of a field. */
-export type Dimension = { kind: 'bucket'; bucket: Bucket } | { kind: 'field'; field: string };
+/**
+ * A breakdown: by a time bucket of the period field, by the values of a field, or (for a raw SQL
+ * table) by the values its query returns, in the order it returns them.
+ */
+export type Dimension = { kind: 'bucket'; bucket: Bucket } | { kind: 'field'; field: string } | { kind: 'result'; label: string };
 
 export type Measure =
   | { kind: 'count' }

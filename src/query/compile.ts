@@ -145,6 +145,7 @@ export function selectionStatement(sel: Selection): string {
 function dimensionSql(d: Dialect, req: Request, dim: Dimension): string {
   const date = ident(req.periodField);
   if (dim.kind === 'field') return ident(dim.field);
+  if (dim.kind === 'result') throw new Error('a raw SQL table has no compiled breakdown');
   switch (dim.bucket) {
     case 'year':
       return d.year(date);

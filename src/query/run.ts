@@ -4,7 +4,9 @@ import { parseCondition, restrictedValues, type Scalar } from '../spec/condition
 import type { Category, DataQualityIssue, Dimension, Request, ResultTable, TableDef } from '../types.js';
 import type { OpenSource } from '../sources/index.js';
 import { BUCKET_LABEL, bucketCategories } from './categories.js';
-import { compileSelection, compileTable, selectionStatement, type CompiledQuery } from './compile.js';
+import { ident } from '../db/duckdb.js';
+import { FoiError } from '../errors.js';
+import { compileSelection, compileTable, selectionStatement, type CompiledQuery, type Selection } from './compile.js';
 import type { Dialect } from './dialect.js';
 import { badCol } from './mapping.js';
 import { Params } from './params.js';
@@ -16,12 +18,15 @@ const LETTER_MAX_COLUMNS = 8;
 const keyString = (k: unknown): string | null => (k === null || k === undefined ? null : String(k));
 
 function dimensionLabel(req: Request, dim: Dimension): string {
+  if (dim.kind === 'result') return dim.label;
   return dim.kind === 'bucket' ? BUCKET_LABEL[dim.bucket] : (req.fields[dim.field]?.label ?? dim.field);
 }
 
 /** The categories of a breakdown: from the period or the spec first, then any others the data has. */
 function categories(req: Request, table: TableDef, dim: Dimension, dataKeys: (string | null)[]): Category[] {
   if (dim.kind === 'bucket') return bucketCategories(dim.bucket, req.period.from, req.period.to);
+  // A raw SQL table's categories are what its query returned, in its order.
+  if (dim.kind === 'result') return [...new Set(dataKeys)].map((k) => ({ key: k, label: k ?? 'Not recorded' }));
   const field = req.fields[dim.field]!;
   const labels = field.values ?? (field.type === 'boolean' ? { true: 'Yes', false: 'No' } : {});
   const fromTable = table.where ? restrictedValues(parseCondition(table.where, []), dim.field) : undefined;
@@ -147,6 +152,69 @@ async function dataQuality(engine: Engine, sources: OpenSource[], checked: strin
   return issues;
 }
 
+/** The rows of a raw SQL table's query (row, col, value) → the stored shape, with totals summed. */
+export function rawToResultRows(rows: Row[], crossTab: boolean): Row[] {
+  const num = (v: unknown) => Number(v ?? 0);
+  const key = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const out: Row[] = [];
+  const rowTotals = new Map<string | null, number>();
+  const colTotals = new Map<string | null, number>();
+  let grand = 0;
+  for (const r of rows) {
+    const rk = key(r.row);
+    const ck = crossTab ? key(r.col) : null;
+    const v = num(r.value);
+    out.push({ r: rk, c: ck, gr: 0, gc: crossTab ? 0 : 1, v });
+    rowTotals.set(rk, (rowTotals.get(rk) ?? 0) + v);
+    colTotals.set(ck, (colTotals.get(ck) ?? 0) + v);
+    grand += v;
+  }
+  if (crossTab) {
+    for (const [rk, v] of rowTotals) out.push({ r: rk, c: null, gr: 0, gc: 1, v });
+    for (const [ck, v] of colTotals) out.push({ r: null, c: ck, gr: 1, gc: 0, v });
+  }
+  out.push({ r: null, c: null, gr: 1, gc: 1, v: grand });
+  return out.map((r) => ({ ...r, v: String(r.v) }));
+}
+
+function sqlProblem(req: Request, table: TableDef, message: string, hint?: string): FoiError {
+  return new FoiError('table-sql', `the SQL of table "${table.id}" ${message}`, {
+    hint: hint ?? 'it must be one SELECT over `records`, returning columns row, value (and col for a cross-tab)',
+    location: req.yaml.locate(['tables', table.id, 'sql']),
+  });
+}
+
+/**
+ * A raw SQL table (the escape hatch): one SELECT over `records`, the request's selected records.
+ * In DuckDB it runs with file access switched off, so it can read nothing but those records.
+ */
+async function runRawTable(engine: Engine, req: Request, table: TableDef, sel: Selection, fields: string[]): Promise<QueryResult> {
+  const columns = fields.map(ident).join(', ');
+  let sql: string;
+  let p: Params;
+  if (engine.materialize) {
+    const check = await engine.all('SELECT json_serialize_sql(CAST($1 AS VARCHAR)) AS j', [table.sql]);
+    const parsed = JSON.parse(String(check[0]?.j ?? '{}')) as { error?: boolean; error_message?: string; statements?: unknown[] };
+    if (parsed.error) throw sqlProblem(req, table, `cannot be run: ${parsed.error_message ?? 'not a SELECT'}`);
+    if ((parsed.statements ?? []).length !== 1) throw sqlProblem(req, table, 'must be exactly one statement');
+    p = new Params();
+    sql = `SELECT * FROM (${table.sql}) AS "q"`;
+  } else {
+    p = sel.params.clone();
+    sql = `WITH ${sel.ctes.join(',\n')},\n"selected" AS (\n${sel.select}\n),\n"records" AS (SELECT ${columns} FROM "selected" WHERE "__match")\nSELECT * FROM (${table.sql}) AS "q"`;
+  }
+  let rows: Row[];
+  try {
+    rows = await engine.all(sql, p.values);
+  } catch (e) {
+    throw sqlProblem(req, table, `failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+  }
+  const first = rows[0];
+  if (first && (!('row' in first) || !('value' in first))) throw sqlProblem(req, table, `returns ${Object.keys(first).join(', ')}, not row and value`);
+  if (rows.some((r) => r.value !== null && !Number.isFinite(Number(r.value)))) throw sqlProblem(req, table, 'returns a value that is not a number');
+  return { table, sql, params: p.recorded, rows: rawToResultRows(rows, table.columns !== undefined) };
+}
+
 /**
  * Runs the request: the selection (every source read once), then each table, then the report of
  * values that could not be read. The SQL recorded is what ran, with its parameters.
@@ -158,7 +226,19 @@ export async function runQueries(req: Request, engine: Engine, sources: OpenSour
   const results: QueryResult[] = [];
   if (engine.materialize) {
     await engine.run(`CREATE TEMP TABLE "selected" AS ${selection.sql}`, sel.params.values);
+    let locked = false;
     for (const table of req.tables) {
+      if (table.sql !== undefined) {
+        if (!locked) {
+          await engine.run(`CREATE TEMP VIEW "records" AS SELECT ${sel.fields.map(ident).join(', ')} FROM "selected" WHERE "__match"`);
+          // From here on nothing can read or write a file: a raw query sees only the records.
+          await engine.run('SET enable_external_access = false');
+          await engine.run('SET lock_configuration = true');
+          locked = true;
+        }
+        results.push(await runRawTable(engine, req, table, sel, sel.fields));
+        continue;
+      }
       const p = new Params();
       const sql = compileTable(d, req, table, p);
       results.push({ table, sql, params: p.recorded, rows: await engine.all(sql, p.values) });
@@ -167,6 +247,10 @@ export async function runQueries(req: Request, engine: Engine, sources: OpenSour
   }
   const withSelected = (_: Params) => ({ prefix: `WITH ${sel.ctes.join(',\n')},\n"selected" AS (\n${sel.select}\n)\n` });
   for (const table of req.tables) {
+    if (table.sql !== undefined) {
+      results.push(await runRawTable(engine, req, table, sel, sel.fields));
+      continue;
+    }
     const p = sel.params.clone();
     const { prefix } = withSelected(p);
     const sql = prefix + compileTable(d, req, table, p);

@@ -9,9 +9,9 @@ import type { SourceDef } from '../types.js';
 const HEADER_SCAN_BYTES = 1024 * 1024;
 
 function decode(bytes: Uint8Array, encoding: SourceDef['csv']['encoding'], file: string): string {
-  const label = encoding === 'latin-1' ? 'iso-8859-1' : encoding;
+  if (encoding === 'windows-1252') return decodeWindows1252(bytes);
   try {
-    return new TextDecoder(label, { fatal: encoding === 'utf-8', ignoreBOM: false }).decode(bytes);
+    return new TextDecoder(encoding === 'latin-1' ? 'iso-8859-1' : encoding, { fatal: encoding === 'utf-8', ignoreBOM: false }).decode(bytes);
   } catch {
     throw new FoiError('csv-encoding', `"${file}" is not valid UTF-8 text`, {
       hint: 'if it came from Excel or an older system, say so in the spec: csv: { encoding: windows-1252 }',
@@ -139,10 +139,29 @@ export async function checkCsv(db: Db, src: SourceDef, header: string[]): Promis
   }
 }
 
-/** DuckDB reads Latin-1 but not Windows-1252 (which differs in 0x80–0x9F: € ‘ ’ “ ”): convert to UTF-8. */
+/** Windows-1252's characters at 0x80–0x9F (the rest is Latin-1); five bytes there are undefined. */
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/**
+ * Windows-1252 → text. Done here because DuckDB reads Latin-1 but not Windows-1252 (they differ
+ * in 0x80–0x9F: € ‘ ’ “ ”), and Node's own decoder treats the two as the same.
+ */
+export function decodeWindows1252(bytes: Uint8Array): string {
+  let out = '';
+  const chunk = 8192;
+  for (let i = 0; i < bytes.length; i += chunk) {
+    const part = bytes.subarray(i, i + chunk);
+    out += String.fromCharCode(...Array.from(part, (b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH.charCodeAt(b - 0x80) : b)));
+  }
+  return out;
+}
+
+/** The file converted to UTF-8, for DuckDB to read. */
 export function transcodeWindows1252(src: SourceDef, dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
   const out = path.join(dir, `${process.pid}-${path.basename(src.path)}.utf8.csv`);
-  fs.writeFileSync(out, new TextDecoder('windows-1252').decode(fs.readFileSync(src.path)));
+  fs.writeFileSync(out, decodeWindows1252(fs.readFileSync(src.path)));
   return out;
 }

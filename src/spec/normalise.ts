@@ -97,8 +97,16 @@ export function normalise(spec: SpecT, yaml: YamlSource, specFile: string, specD
       id,
       title: t.title,
       sheet,
-      rows: parseDimension(t.rows),
-      columns: t.columns === undefined ? undefined : parseDimension(t.columns),
+      rows: t.sql !== undefined ? { kind: 'result' as const, label: t.rows_label ?? 'Category' } : parseDimension(t.rows ?? ''),
+      columns:
+        t.sql !== undefined
+          ? t.columns_label === undefined
+            ? undefined
+            : { kind: 'result' as const, label: t.columns_label }
+          : t.columns === undefined
+            ? undefined
+            : parseDimension(t.columns),
+      sql: t.sql,
       measure,
       measureLabel: t.measure_label ?? defaultMeasureLabel(spec, measure),
       where: t.where,

@@ -173,7 +173,7 @@ export const rules: Rule[] = [
       }
       const buckets = ['year', 'financial_year', 'quarter', 'month'];
       for (const [id, t] of Object.entries(req.spec.tables)) {
-        check(t.rows, ['tables', id, 'rows'], false, buckets);
+        if (t.rows !== undefined) check(t.rows, ['tables', id, 'rows'], false, buckets);
         if (t.columns !== undefined) check(t.columns, ['tables', id, 'columns'], false, buckets);
         if (t.measure && t.measure !== 'count') {
           const [k, f] = Object.entries(t.measure)[0]!;
@@ -514,6 +514,19 @@ export const rules: Rule[] = [
       return req.sources
         .filter((s) => s.kind === 'postgres')
         .flatMap((s) => Object.entries(s.columns).filter(([, m]) => m.format !== undefined).map(([f]) => problem(req, 'postgres-date-format', ['sources', s.id, 'columns', f, 'format'], 'a date format cannot be used on a database column', 'read the date from a date or timestamp column, or from text written YYYY-MM-DD')));
+    },
+  },
+  {
+    code: 'table-shape',
+    description: 'A table with no rows breakdown, or an SQL table that also has rows, columns, measure or where.',
+    check(req) {
+      return Object.entries(req.spec.tables).flatMap(([id, t]) => {
+        if (t.sql === undefined) {
+          return t.rows === undefined ? [problem(req, 'table-shape', ['tables', id], `the table "${id}" needs "rows" (what its rows break the figures down by)`, 'e.g. rows: year', 'error', true)] : [];
+        }
+        const extra = (['rows', 'columns', 'measure', 'where'] as const).filter((k) => t[k] !== undefined);
+        return extra.map((k) => problem(req, 'table-shape', ['tables', id, k], `the table "${id}" has its own sql, so "${k}" would be ignored`, 'say it in the SQL instead (use rows_label / columns_label for the headings)', 'error', true));
+      });
     },
   },
 ];

@@ -170,13 +170,24 @@ export const Table = z
     sheet: z.string().optional().meta(d('Annex sheet name (default: from the question, e.g. "Q1").')),
     rows: z
       .string()
-      .meta(d('Breakdown down the rows: year, financial_year, quarter, month (of the period field) or a field name.')),
+      .optional()
+      .meta(d('Breakdown down the rows: year, financial_year, quarter, month (of the period field) or a field name. Required unless `sql` is given.')),
     columns: z.string().optional().meta(d('Optional breakdown across the columns, for a cross-tab.')),
     measure: Measure.optional().meta(d('What each cell counts (default: count).')),
     measure_label: z.string().optional().meta(d('Column heading of the figure, e.g. "Crimes" (default from the measure).')),
     where: Condition.optional().meta(d('Further conditions for this table, on top of the request\'s criteria.')),
     in_letter: z.boolean().optional().meta(d('Show the table in the letter too (default: when it is small).')),
     note: z.string().optional().meta(d('A note printed under the table.')),
+    sql: z
+      .string()
+      .optional()
+      .meta(
+        d(
+          'The escape hatch: one SELECT over `records` (the request\'s records after its periods and criteria, one column per field) returning columns `row`, optionally `col`, and `value`. Totals are the sums of the values returned.',
+        ),
+      ),
+    rows_label: z.string().optional().meta(d('For an `sql` table: the heading of its rows.')),
+    columns_label: z.string().optional().meta(d('For an `sql` table that returns `col`: the heading of its columns.')),
   })
   .meta(d('A table of figures: a query over the mapped sources, broken down by rows (and columns).'));
 
