@@ -228,6 +228,22 @@ function newestMtime(dir) {
   return newest;
 }
 
+/**
+ * A fingerprint of the build measured (sha256 over dist/'s files), so that results measured while
+ * foi was changing can be told apart.
+ */
+function buildFingerprint() {
+  const h = createHash('sha256');
+  const dist = path.join(ROOT, 'dist');
+  const files = fs
+    .readdirSync(dist, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dist, path.join(e.parentPath ?? e.path, e.name)))
+    .sort();
+  for (const f of files) h.update(f).update('\0').update(fs.readFileSync(path.join(dist, f))).update('\0');
+  return h.digest('hex').slice(0, 8);
+}
+
 function ensureBuilt() {
   const src = newestMtime(path.join(ROOT, 'src'));
   const dist = fs.existsSync(FOI) ? newestMtime(path.join(ROOT, 'dist')) : 0;
@@ -451,6 +467,7 @@ async function versionCase() {
     case: 'version',
     foi_s: round(s),
     version: runs[0].stdout.trim(),
+    foi_peak_rss_mb: round(max(runs.map((r) => r.rssMb)), 0),
     runs_s: runs.map((r) => round(r.seconds)),
     others_busy: othersBusy(runs),
     target_s: TARGETS.version,
@@ -535,7 +552,8 @@ times. \`others_busy\` (the "other work" column) is the largest fraction of the 
 that other processes kept busy during any timed run of the case (CPU time from \`/proc/stat\` less
 the child's own, from \`/usr/bin/time\`): near 0 means the times are clean; the harness warns
 about any run over 0.15, and \`--wait-idle S\` makes it wait (up to S seconds) for an idle machine
-before each run.
+before each run. \`foi_build\` is a fingerprint of \`dist/\` (sha256 of its files): rows with
+different fingerprints measured different versions of foi.
 
 `;
 
@@ -569,12 +587,12 @@ function writeDoc(results, m) {
   const all = [...kept, ...results].sort((a, b) => ALL_CASES.indexOf(a.case) - ALL_CASES.indexOf(b.case));
   const rowsOf = (r) => (r.rows ? r.rows.toLocaleString('en-GB') : '–');
   const table = [
-    '| case | rows | foi (s) | foi cold (s) | floor (s) | ratio | foi peak RSS (MiB) | floor peak RSS (MiB) | target | met | other work (max) | date |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|',
+    '| case | rows | foi (s) | foi cold (s) | floor (s) | ratio | foi peak RSS (MiB) | floor peak RSS (MiB) | target | met | other work (max) | foi build | date |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|---|',
     ...all.map((r) =>
       r.error
-        ? `| ${r.case} | ${rowsOf(r)} | **failed**: ${r.error.split('\n')[0].replace(/\|/g, '\\|')} | | | | | | | | ${fmt(r.others_busy)} | ${r.date} |`
-        : `| ${r.case} | ${rowsOf(r)} | ${fmt(r.foi_s)} | ${fmt(r.foi_cold_s)} | ${fmt(r.duckdb_s)} | ${fmt(r.ratio)} | ${fmt(r.foi_peak_rss_mb)} | ${fmt(r.duckdb_peak_rss_mb)} | ${targetText(r)} | ${metCell(r.met)} | ${fmt(r.others_busy)} | ${r.date} |`,
+        ? `| ${r.case} | ${rowsOf(r)} | **failed**: ${r.error.split('\n')[0].replace(/\|/g, '\\|')} | | | | | | | | ${fmt(r.others_busy)} | ${fmt(r.foi_build)} | ${r.date} |`
+        : `| ${r.case} | ${rowsOf(r)} | ${fmt(r.foi_s)} | ${fmt(r.foi_cold_s)} | ${fmt(r.duckdb_s)} | ${fmt(r.ratio)} | ${fmt(r.foi_peak_rss_mb)} | ${fmt(r.duckdb_peak_rss_mb)} | ${targetText(r)} | ${metCell(r.met)} | ${fmt(r.others_busy)} | ${fmt(r.foi_build)} | ${r.date} |`,
     ),
   ];
   const section = [
@@ -616,6 +634,8 @@ let failed = false;
 const results = [];
 try {
   ensureBuilt();
+  const build = buildFingerprint();
+  log(`foi build ${build} (sha256 of dist/)`);
   for (const name of cases) {
     const started = new Date();
     let r;
@@ -634,6 +654,7 @@ try {
       const error = lines.slice(0, 4).join('\n') + (lines.length > 4 ? `\n… (${lines.length - 4} more lines on stderr)` : '');
       r = { case: name, ...(name === 'csv-10m' ? { rows: bigRows } : name === 'csv-1m' ? { rows: 1_000_000 } : {}), error };
     }
+    r.foi_build = build;
     r.date = started.toISOString().slice(0, 10);
     process.stdout.write(JSON.stringify(r) + '\n');
     results.push(r);

@@ -49,6 +49,20 @@ async function runCommand(spec: string, opts: { out?: string; json?: boolean; se
   return ExitCode.OK;
 }
 
+async function deadlineCommand(received: string, opts: { law?: string; days?: string; clarified?: string; extension?: string; json?: boolean }): Promise<ExitCodeValue> {
+  const [{ computeDeadline }, { isLawId, LAW_IDS }, { FoiError }] = await Promise.all([import('./law/deadline.js'), import('./law/profiles.js'), import('./errors.js')]);
+  const law = opts.law ?? 'foia';
+  if (!isLawId(law)) throw new FoiError('deadline-law', `--law ${law}: not a law foi knows`, { hint: `one of: ${LAW_IDS.join(', ')}`, exitCode: ExitCode.USAGE });
+  const whole = (name: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    if (!/^\d+$/.test(v)) throw new FoiError('deadline-days-invalid', `--${name} ${v}: give a whole number of working days`, { exitCode: ExitCode.USAGE });
+    return Number(v);
+  };
+  const d = computeDeadline({ received, law, days: whole('days', opts.days), clarified: opts.clarified, extension_days: whole('extension', opts.extension) });
+  out(opts.json ? JSON.stringify(d, null, 2) : [d.due, ...d.explanation].join('\n'));
+  return ExitCode.OK;
+}
+
 async function verifyCommand(dir: string, opts: { json?: boolean }): Promise<ExitCodeValue> {
   const { verify, formatVerify } = await import('./commands/verify.js');
   const report = await verify(dir);
@@ -126,6 +140,19 @@ export function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
     .option('--json', 'print the problems as JSON')
     .option('--strict', 'fail on warnings too')
     .action(async (spec: string, opts: { json?: boolean; strict?: boolean }) => setExit(await validateCommand(spec, opts)));
+
+  program
+    .command('deadline')
+    .description('the statutory due date of a request (first line YYYY-MM-DD), then how it was counted')
+    .argument('<received>', 'the day the request was received, YYYY-MM-DD')
+    .option('--law <law>', 'foia (default), foisa or eir')
+    .option('--days <n>', 'working days allowed, if not the law\'s 20')
+    .option('--clarified <date>', 'the day clarification was received: the clock restarts')
+    .option('--extension <n>', 'further working days of an extension')
+    .option('--json', 'print the calculation as JSON')
+    .action(async (received: string, opts: { law?: string; days?: string; clarified?: string; extension?: string; json?: boolean }) =>
+      setExit(await deadlineCommand(received, opts)),
+    );
 
   program
     .command('schema')

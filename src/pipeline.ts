@@ -5,7 +5,8 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { FOI_VERSION, PACKAGE_ROOT } from './paths.js';
+import { FOI_VERSION, LAW_DIR, PACKAGE_ROOT } from './paths.js';
+import { deadlineOf } from './spec/rules.js';
 import { FoiError, withContext, type Problem } from './errors.js';
 import { openDuckDb, type Db } from './db/duckdb.js';
 import { runQueries, shapeTable, type QueryResult } from './query/run.js';
@@ -58,6 +59,11 @@ function hashTemplates(templates: TemplateSet): HashedFile[] {
 
 export const resultFile = (tableId: string) => `results/${tableId}.csv`;
 
+/** The law's files a response depends on: its profile and the bank holidays its deadline counts. */
+function lawFiles(req: Request): string[] {
+  return [path.join(LAW_DIR, `${req.jurisdiction}.yaml`), path.join(LAW_DIR, 'uk-bank-holidays.json')];
+}
+
 interface Basis {
   mode: Manifest['mode'];
   renderedFrom?: string;
@@ -84,7 +90,8 @@ async function finish(
 ): Promise<Response> {
   const tables = queryResults.map((q) => shapeTable(req, q));
   const date = pinnedDate(req.letterDate);
-  const view = buildView(req, tables);
+  const deadline = deadlineOf(req);
+  const view = buildView(req, tables, deadline);
   const letter = await withContext('while rendering the letter', () => renderLetter(req, view, templates));
   const annex = await renderAnnex(req, tables, date);
   const results = queryResults.map((q) => ({ q, name: resultFile(q.table.id), csv: resultsToCsv(q.rows) }));
@@ -104,6 +111,7 @@ async function finish(
     spec: { path: relTo(basis.cwd, path.resolve(basis.cwd, req.specFile)), sha256: sha256(req.specText), bytes: Buffer.byteLength(req.specText), copy: SPEC_COPY },
     overrides: req.overrides,
     templates: hashTemplates(templates),
+    law: lawFiles(req).map((f) => ({ path: relTo(PACKAGE_ROOT, f), ...hashFile(f) })),
     sources: basis.sources,
     selection: basis.selection,
     queries: results.map(({ q, name, csv }) => ({
@@ -115,6 +123,7 @@ async function finish(
       result: name,
       sha256: sha256(csv),
     })),
+    deadline: { law: deadline.law, received: req.received, ...(req.spec.clarified ? { clarified: req.spec.clarified } : {}), working_days: deadline.working_days, due: deadline.due, late: req.letterDate > deadline.due },
     warnings,
     outputs: files.map((f) => ({ path: f.name, sha256: sha256(f.data), bytes: Buffer.byteLength(f.data) })),
     metadata: { generated_at: '', host: '', platform: '', duration_ms: 0, command: [] },

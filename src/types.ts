@@ -7,6 +7,7 @@ import type { AnswerT, ConditionT, FieldT, PeriodT, SourcePeriodT, SpecT } from 
 import type { YamlSource } from './spec/yaml.js';
 import type { Problem } from './errors.js';
 import type { Override } from './spec/overrides.js';
+import type { LawId, LawProfile } from './law/profiles.js';
 
 export type Bucket = 'year' | 'financial_year' | 'quarter' | 'month';
 
@@ -84,7 +85,9 @@ export interface Request {
   spec: SpecT;
   reference: string;
   title: string;
-  jurisdiction: 'foia';
+  jurisdiction: LawId;
+  /** The law the request is answered under, as data (law/<id>.yaml). */
+  law: LawProfile;
   received: string;
   letterDate: string;
   authority: SpecT['authority'];

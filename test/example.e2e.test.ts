@@ -170,7 +170,7 @@ describe('example 20192133: letter', () => {
   it('answers Q7 as not held, with advice to try the Ministry of Justice, and closes with review rights', () => {
     const t = text();
     const q7 = t.slice(t.indexOf('Question 7'));
-    expect(q7).toContain('not held');
+    expect(q7).toContain('We do not hold it');
     expect(q7).toContain('Ministry of Justice');
     expect(t).toContain('within 40 working days');
     expect(t).toContain("Information Commissioner's Office");

@@ -110,7 +110,9 @@ describe('the manifest', () => {
     expect(m.schema_version).toBe(1);
     expect(m.tools).toMatchObject({ foi: expect.stringMatching(/^\d+\.\d+\.\d+/), node: process.version, duckdb: expect.stringMatching(/^v1\./) });
     expect(m.spec).toMatchObject({ path: SPEC, sha256: sha256(fs.readFileSync(path.join(project, SPEC))) });
-    expect(m.templates.map((t) => t.path)).toEqual(['templates/letter.md.hbs', 'templates/partials/closing.md.hbs']);
+    expect(m.templates.map((t) => t.path)).toEqual(['templates/letter.md.hbs', ...fs.readdirSync(path.join(ROOT, 'templates/partials')).sort().map((f) => `templates/partials/${f}`)]);
+    expect(m.law.map((l) => l.path)).toEqual(['law/foia.yaml', 'law/uk-bank-holidays.json']);
+    expect(m.deadline).toEqual({ law: 'foia', received: '2019-10-01', working_days: 20, due: '2019-10-29', late: false });
     expect(m.sources.map((s) => [s.id, s.path, s.sha256])).toEqual([
       ['cms', `${REQ}/cms_extract.csv`, sha256(fs.readFileSync(path.join(project, REQ, 'cms_extract.csv')))],
       ['connect', `${REQ}/connect_extract.xlsx`, sha256(fs.readFileSync(path.join(project, REQ, 'connect_extract.xlsx')))],

@@ -28,7 +28,7 @@ export interface TableDiff {
 }
 
 export interface InputChange {
-  kind: 'spec' | 'override' | 'template' | 'source' | 'tool';
+  kind: 'spec' | 'override' | 'template' | 'law' | 'source' | 'tool';
   name: string;
   old: string | null;
   new: string | null;
@@ -96,6 +96,7 @@ function inputChanges(a: Manifest, b: Manifest): InputChange[] {
   const byPath = (xs: { path: string; sha256: string | null }[]) => new Map(xs.map((x) => [x.path, x.sha256 ?? 'database table']));
   for (const [kind, xa, xb] of [
     ['template', byPath(a.templates), byPath(b.templates)],
+    ['law', byPath(a.law), byPath(b.law)],
     ['source', byPath(a.sources), byPath(b.sources)],
   ] as const) {
     for (const k of new Set([...xa.keys(), ...xb.keys()])) {

@@ -14,7 +14,7 @@ import { loadStored } from './stored.js';
 import { resolveVersion } from '../write/versions.js';
 
 export interface Change {
-  kind: 'spec' | 'template' | 'source' | 'stored result';
+  kind: 'spec' | 'template' | 'law' | 'source' | 'stored result';
   path: string;
   recorded: string;
   now: string | null;
@@ -50,6 +50,10 @@ export async function verify(dir: string, cwd = process.cwd()): Promise<VerifyRe
   for (const t of manifest.templates) {
     const now = currentHash(path.resolve(PACKAGE_ROOT, t.path));
     if (now !== t.sha256) changes.push({ kind: 'template', path: t.path, recorded: t.sha256, now });
+  }
+  for (const t of manifest.law) {
+    const now = currentHash(path.resolve(PACKAGE_ROOT, t.path));
+    if (now !== t.sha256) changes.push({ kind: 'law', path: t.path, recorded: t.sha256, now });
   }
 
   let rebuild: () => Promise<Response>;

@@ -148,6 +148,12 @@ export const LawProfileSchema = z
       already_accessible: reference,
     }),
     exemptions: z.array(ExemptionSchema).min(1),
+    /** Phrases a response letter under this law uses. */
+    letter: z.strictObject({
+      request_title: text,
+      /** Said where information is not held. */
+      not_held_notice: text,
+    }),
     review: z.strictObject({
       /** Working days the requester has to ask for a review. */
       working_days: workingDays,

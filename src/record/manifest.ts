@@ -42,12 +42,14 @@ export interface Manifest {
   spec: HashedFile & { copy: string };
   overrides: Override[];
   templates: HashedFile[];
+  /** The law profile and bank holidays (foi's own files) the letter and deadline rest on. */
+  law: HashedFile[];
   /** Files with their fingerprints; a database table has none (sha256 and bytes null). */
   sources: { id: string; path: string; sha256: string | null; bytes: number | null; rows: number | null }[];
   /** The one pass over the data that every table's query reads from (as "selected"). */
   selection: { sql: string; params: unknown[] };
   queries: ManifestQuery[];
-  deadline?: unknown;
+  deadline: { law: string; received: string; clarified?: string; working_days: number; due: string; late: boolean };
   warnings: Problem[];
   outputs: HashedFile[];
   metadata: {

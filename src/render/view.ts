@@ -3,6 +3,11 @@
  * whole: every string in it is printed as text, whatever characters it holds.
  */
 import type { Request, ResultTable } from '../types.js';
+import { FoiError } from '../errors.js';
+import { estimateCost, formatHours, formatPounds } from '../law/cost.js';
+import type { Deadline } from '../law/deadline.js';
+import { findExemption } from '../law/profiles.js';
+import type { ExemptionUseT } from '../spec/schema.js';
 import { effectivePeriod } from '../spec/periods.js';
 import { longDate } from '../util/dates.js';
 import { describeCondition } from './describe.js';
@@ -48,11 +53,28 @@ export interface LetterView {
  * Every name a letter template may use. Templates are checked against it before a run, in every
  * branch; a test keeps it equal to what buildView produces.
  */
+const EXEMPTION_SHAPE = obj({
+  section: V,
+  Section: V,
+  ncnd_Section: V,
+  title: V,
+  absolute: V,
+  qualified: V,
+  prejudice: V,
+  ncnd_section: V,
+  applies_to: V,
+  standard: V,
+  reason: V,
+  harm: V,
+  public_interest: obj({ for: list(V), against: list(V), conclusion: V }),
+});
+
 export const VIEW_SHAPE: Shape = obj({
   reference: V,
   title: V,
   letter_date: V,
   received: V,
+  clarified: V,
   authority: obj({
     name: V,
     unit: V,
@@ -63,6 +85,25 @@ export const VIEW_SHAPE: Shape = obj({
     signatory: obj({ name: V, role: V }),
   }),
   requester: obj({ name: V, address: list(V), email: V }),
+  law: obj({
+    id: V,
+    name: V,
+    short: V,
+    request_title: V,
+    not_held_notice: V,
+    sections: obj({
+      advice_and_assistance: V,
+      refusal_notice: V,
+      not_held: V,
+      neither_confirm_nor_deny: V,
+      cost: V,
+      vexatious: V,
+      repeated: V,
+      already_accessible: V,
+    }),
+    review: obj({ paragraph: V, complaint_paragraph: V, complaint_address: list(V), complaint_website: V, appeal: V }),
+  }),
+  deadline: obj({ due: V, late: V, extension_days: V, extension_reason: V }),
   questions: list(
     obj({
       number: V,
@@ -70,13 +111,38 @@ export const VIEW_SHAPE: Shape = obj({
       answer: obj({
         kind: V,
         provided: V,
+        provided_in_part: V,
         not_held: V,
+        exempt: V,
+        ncnd: V,
+        refused_cost: V,
+        refused_vexatious: V,
+        refused_repeated: V,
+        already_published: V,
         note: V,
         advice: V,
+        where: V,
+        previous: obj({ reference: V, date: V }),
+        exemptions: list(EXEMPTION_SHAPE),
         tables: list(obj({ id: V, title: V, sheet: V, in_letter: V, note: V, distinct_note: V, grand_total: V, table: V })),
       }),
     }),
   ),
+  any_figures: V,
+  cost: obj({
+    section: V,
+    Section: V,
+    limit: V,
+    limit_hours: V,
+    hourly_rate: V,
+    regulations: V,
+    activities_counted: list(V),
+    lines: list(obj({ description: V, calculation: V })),
+    total_hours: V,
+    cost: V,
+    summary: V,
+    advice: V,
+  }),
   search: obj({
     by: V,
     note: V,
@@ -90,13 +156,78 @@ export const VIEW_SHAPE: Shape = obj({
   any_in_annex_only: V,
 });
 
-export function buildView(req: Request, results: ResultTable[]): LetterView {
+/** "section 12" → "Section 12", for the start of a sentence or heading. */
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+function exemptionView(req: Request, use: ExemptionUseT) {
+  const e = findExemption(req.law, use.exemption)!;
+  const qualified = e.type === 'qualified';
+  return {
+    section: e.section,
+    Section: capitalise(e.section),
+    ncnd_Section: e.ncnd_section ? capitalise(e.ncnd_section) : null,
+    title: e.title,
+    absolute: !qualified,
+    qualified,
+    prejudice: e.basis === 'prejudice',
+    ncnd_section: e.ncnd_section ?? null,
+    applies_to: use.applies_to ?? null,
+    standard: e.wording,
+    reason: use.reason,
+    harm: use.harm ?? null,
+    public_interest:
+      qualified && use.public_interest
+        ? {
+            for: use.public_interest.for ?? e.public_interest?.for ?? [],
+            against: use.public_interest.against ?? e.public_interest?.against ?? [],
+            conclusion: use.public_interest.conclusion,
+          }
+        : null,
+  };
+}
+
+/** The cost estimate a refusal under the cost limit rests on; records may be counted from the data. */
+export function costView(req: Request, byId: Map<string, ResultTable>) {
+  const est = req.spec.cost_estimate;
+  const limits = req.law.cost_limit;
+  if (!est || limits.kind === 'none') return null;
+  const activities = est.activities.map((a) => ({
+    activity: a.activity,
+    description: a.description,
+    ...(a.records_from !== undefined ? { records: byId.get(a.records_from)!.grandTotal } : a.records !== undefined ? { records: a.records } : {}),
+    ...(a.minutes_each !== undefined ? { minutes_each: a.minutes_each } : {}),
+    ...(a.hours !== undefined ? { hours: a.hours } : {}),
+  }));
+  const e = estimateCost(activities, req.law, { central_government: req.authority.central_government });
+  if (!e.exceeds && req.questions.some((q) => q.answer.kind === 'refused_cost')) {
+    throw new FoiError('cost-estimate', `the estimate (${formatPounds(e.cost)}) does not exceed the limit of ${formatPounds(e.limit)}, so the request cannot be refused on cost`, {
+      hint: 'the records counted from the data are fewer than the estimate assumed: answer the request, or check the estimate',
+      location: req.yaml.locate(['cost_estimate']),
+    });
+  }
+  return {
+    section: req.law.sections.cost,
+    Section: capitalise(req.law.sections.cost),
+    limit: formatPounds(e.limit),
+    limit_hours: formatHours(e.limit_hours),
+    hourly_rate: formatPounds(e.hourly_rate),
+    regulations: limits.regulations,
+    activities_counted: limits.activities.map((a) => a.label),
+    lines: e.activities.map((l) => ({ description: l.description, calculation: l.calculation })),
+    total_hours: formatHours(e.total_hours),
+    cost: formatPounds(e.cost),
+    summary: e.summary,
+    advice: est.advice,
+  };
+}
+
+export function buildView(req: Request, results: ResultTable[], deadline?: Deadline): LetterView {
   const byId = new Map(results.map((t) => [t.id, t]));
   const partial = [...new Set(results.flatMap((t) => [...t.rows, ...t.cols]).filter((c) => c.partial).map((c) => c.label))];
   const questions = req.questions.map((q) => {
     const a = q.answer;
     const tables =
-      a.kind === 'provided'
+      a.kind === 'provided' || a.kind === 'provided_in_part'
         ? a.tables.map((id) => {
             const t = byId.get(id)!;
             return {
@@ -105,33 +236,44 @@ export function buildView(req: Request, results: ResultTable[]): LetterView {
               sheet: t.sheet,
               in_letter: t.inLetter,
               note: t.note ?? null,
-              distinct_note: t.totalsAreDistinct
-                ? 'A person who reported crimes in more than one year is counted in each of those years, but once in the total.'
-                : null,
+              distinct_note: t.totalsAreDistinct ? 'Each person is counted once in each year in which they appear, and once in the total.' : null,
               grand_total: formatNumber(t.grandTotal),
               table: tableMarkdown(t),
             };
           })
         : [];
+    const uses = a.kind === 'exempt' || a.kind === 'neither_confirm_nor_deny' ? a.exemptions : a.kind === 'provided_in_part' ? a.withheld : [];
     return {
       number: q.number,
       text: q.text,
       answer: {
         kind: a.kind,
         provided: a.kind === 'provided',
+        provided_in_part: a.kind === 'provided_in_part',
         not_held: a.kind === 'not_held',
+        exempt: a.kind === 'exempt',
+        ncnd: a.kind === 'neither_confirm_nor_deny',
+        refused_cost: a.kind === 'refused_cost',
+        refused_vexatious: a.kind === 'refused_vexatious',
+        refused_repeated: a.kind === 'refused_repeated',
+        already_published: a.kind === 'already_published',
         note: a.note ?? null,
         advice: a.kind === 'not_held' ? (a.advice ?? null) : null,
+        where: a.kind === 'already_published' ? a.where : null,
+        previous: a.kind === 'refused_repeated' ? { reference: a.previous.reference, date: longDate(a.previous.date) } : null,
+        exemptions: uses.map((u) => exemptionView(req, u)),
         tables,
       },
     };
   });
+  const law = req.law;
 
   const raw = {
     reference: req.reference,
     title: req.title,
     letter_date: longDate(req.letterDate),
     received: longDate(req.received),
+    clarified: req.spec.clarified ? longDate(req.spec.clarified) : null,
     authority: {
       name: req.authority.name,
       unit: req.authority.unit ?? null,
@@ -144,7 +286,41 @@ export function buildView(req: Request, results: ResultTable[]): LetterView {
     requester: req.requester
       ? { name: req.requester.name, address: req.requester.address ?? [], email: req.requester.email ?? null }
       : null,
+    law: {
+      id: law.id,
+      name: law.name,
+      short: law.short,
+      request_title: law.letter.request_title,
+      not_held_notice: law.letter.not_held_notice,
+      sections: {
+        advice_and_assistance: law.sections.advice_and_assistance,
+        refusal_notice: law.sections.refusal_notice,
+        not_held: law.sections.not_held,
+        neither_confirm_nor_deny: law.sections.neither_confirm_nor_deny,
+        cost: law.sections.cost,
+        vexatious: law.sections.vexatious,
+        repeated: law.sections.repeated,
+        already_accessible: law.sections.already_accessible,
+      },
+      review: {
+        paragraph: law.review.paragraph,
+        complaint_paragraph: law.review.complaint.paragraph,
+        complaint_address: law.review.complaint.address,
+        complaint_website: law.review.complaint.website,
+        appeal: law.review.complaint.appeal,
+      },
+    },
+    deadline: deadline
+      ? {
+          due: longDate(deadline.due),
+          late: req.letterDate > deadline.due,
+          extension_days: req.spec.extension?.working_days ?? null,
+          extension_reason: req.spec.extension?.reason ?? null,
+        }
+      : null,
     questions,
+    any_figures: questions.some((q) => q.answer.tables.length > 0),
+    cost: costView(req, byId),
     search: {
       by: req.search.by ?? null,
       note: req.search.note ?? null,
@@ -165,7 +341,7 @@ export function buildView(req: Request, results: ResultTable[]): LetterView {
       partial,
     },
     annex: { file: ANNEX_FILE },
-    any_in_annex_only: results.some((t) => !t.inLetter),
+    any_in_annex_only: results.some((t) => !t.inLetter && t.questions.length > 0),
   };
   // Tables are Markdown already built from escaped text; everything else is escaped here.
   const view = escapeDeep(raw) as typeof raw;

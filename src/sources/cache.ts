@@ -7,12 +7,15 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export const CACHE_VERSION = 1;
 
+/** FOI_CACHE_DIR, else the user's cache folder ($XDG_CACHE_HOME/foi or ~/.cache/foi). */
 export function cacheDir(cwd: string, env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(cwd, env.FOI_CACHE_DIR ?? '.foi-cache');
+  if (env.FOI_CACHE_DIR) return path.resolve(cwd, env.FOI_CACHE_DIR);
+  return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'foi');
 }
 
 interface HashEntry {

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { ColumnMapT, MeasureT, SpecT } from './schema.js';
 import { BUCKETS } from './schema.js';
+import { loadProfile } from '../law/profiles.js';
 import type { Bucket, ColumnMapping, Dimension, Measure, Request, SourceDef, TableDef } from '../types.js';
 import type { YamlSource } from './yaml.js';
 
@@ -45,7 +46,7 @@ export function normalise(spec: SpecT, yaml: YamlSource, specFile: string, specD
 
   const usedBy = new Map<string, number[]>();
   for (const q of questions) {
-    if (q.answer.kind === 'provided') {
+    if (q.answer.kind === 'provided' || q.answer.kind === 'provided_in_part') {
       for (const t of q.answer.tables) usedBy.set(t, [...(usedBy.get(t) ?? []), q.number]);
     }
   }
@@ -124,6 +125,7 @@ export function normalise(spec: SpecT, yaml: YamlSource, specFile: string, specD
     reference: spec.reference,
     title: spec.title,
     jurisdiction: spec.jurisdiction ?? 'foia',
+    law: loadProfile(spec.jurisdiction ?? 'foia'),
     received: spec.received,
     letterDate: spec.letter_date,
     authority: spec.authority,

@@ -6,12 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isFoiError, type Problem } from '../errors.js';
-import { computeDeadline } from '../law/deadline.js';
+import { computeDeadline, type Deadline } from '../law/deadline.js';
+import { estimateCost, formatPounds } from '../law/cost.js';
+import { findExemption } from '../law/profiles.js';
 import type { Request } from '../types.js';
 import { addDays, compareDates, dateFix, dateProblem, longDate } from '../util/dates.js';
 import { didYouMean } from '../util/suggest.js';
 import { ConditionError, parseCondition, testsOf } from './condition.js';
-import { BUCKETS, type ConditionT, type FieldT, type SourcePeriodT } from './schema.js';
+import { BUCKETS, type ConditionT, type ExemptionUseT, type FieldT, type SourcePeriodT } from './schema.js';
 import { safeSheetName } from './normalise.js';
 import { effectivePeriod } from './periods.js';
 import type { Scalar } from './condition.js';
@@ -104,6 +106,21 @@ function regexProblem(re: string, needGroup: boolean): string | undefined {
 /** The directives DuckDB's strptime understands. */
 const STRPTIME_DIRECTIVES = 'aAbBcdefgGHIjmMpSuUVwWxXyYzZ%'.split('');
 
+/** Every exemption a question relies on, with where it is in the spec. */
+function exemptionUses(req: Request): { use: ExemptionUseT; at: Path }[] {
+  return req.spec.questions.flatMap((q, i) => {
+    const a = q.answer;
+    const list = a.kind === 'exempt' || a.kind === 'neither_confirm_nor_deny' ? a.exemptions : a.kind === 'provided_in_part' ? a.withheld : [];
+    const key = a.kind === 'provided_in_part' ? 'withheld' : 'exemptions';
+    return list.map((use, j) => ({ use, at: ['questions', i, 'answer', key, j] as Path }));
+  });
+}
+
+/** The statutory deadline of a request, from its received (or clarified) date and any extension. */
+export function deadlineOf(req: Request): Deadline {
+  return computeDeadline({ received: req.received, law: req.jurisdiction, clarified: req.spec.clarified, extension_days: req.spec.extension?.working_days });
+}
+
 export const rules: Rule[] = [
   {
     code: 'date-invalid',
@@ -147,7 +164,7 @@ export const rules: Rule[] = [
     check(req) {
       const ids = Object.keys(req.spec.tables);
       return req.spec.questions.flatMap((q, i) =>
-        q.answer.kind === 'provided'
+        q.answer.kind === 'provided' || q.answer.kind === 'provided_in_part'
           ? q.answer.tables.flatMap((t, j) =>
               ids.includes(t)
                 ? []
@@ -474,13 +491,16 @@ export const rules: Rule[] = [
       if (dateProblem(received) || dateProblem(letter_date)) return [];
       let due: string;
       try {
-        due = computeDeadline({ received, law: req.jurisdiction }).due;
+        due = deadlineOf(req).due;
       } catch (e) {
         if (!isFoiError(e)) throw e;
-        return [problem(req, 'letter-after-deadline', ['received'], `the statutory deadline cannot be worked out: ${e.message}`, e.hint, 'warning')];
+        // A limit the law does not allow (an extension under FOISA) is an error; a range the
+        // bank holidays do not cover, a warning.
+        const at = /extension/.test(e.code) ? ['extension'] : /clarified/.test(e.code) ? ['clarified'] : ['received'];
+        return [problem(req, e.code === 'deadline-out-of-range' ? 'letter-after-deadline' : e.code, at, `the statutory deadline cannot be worked out: ${e.message}`, e.hint, e.code === 'deadline-out-of-range' ? 'warning' : 'error')];
       }
       return letter_date > due
-        ? [problem(req, 'letter-after-deadline', ['letter_date'], `the letter is dated ${longDate(letter_date)}, after the statutory deadline of ${longDate(due)} (20 working days from ${longDate(received)})`, 'the response is late: say so and apologise in the letter, or check the received date', 'warning')]
+        ? [problem(req, 'letter-after-deadline', ['letter_date'], `the letter is dated ${longDate(letter_date)}, after the statutory deadline of ${longDate(due)}`, 'the response is late: the letter apologises for the delay; check the received date if that is wrong', 'warning')]
         : [];
     },
   },
@@ -527,6 +547,99 @@ export const rules: Rule[] = [
         const extra = (['rows', 'columns', 'measure', 'where'] as const).filter((k) => t[k] !== undefined);
         return extra.map((k) => problem(req, 'table-shape', ['tables', id, k], `the table "${id}" has its own sql, so "${k}" would be ignored`, 'say it in the SQL instead (use rows_label / columns_label for the headings)', 'error', true));
       });
+    },
+  },
+  {
+    code: 'exemption-unknown',
+    description: "An exemption the request's law does not have (FOIA s40(2) under FOISA, say).",
+    check(req) {
+      return exemptionUses(req).flatMap(({ use, at }) =>
+        findExemption(req.law, use.exemption)
+          ? []
+          : [problem(req, 'exemption-unknown', [...at, 'exemption'], `${req.law.name} has no exemption "${use.exemption}"`, didYouMean(use.exemption, req.law.exemptions.map((e) => e.id)) ?? `its exemptions: ${req.law.exemptions.map((e) => e.id).join(', ')}`)],
+      );
+    },
+  },
+  {
+    code: 'exemption-harm-missing',
+    description: 'A prejudice-based exemption without the harm test the letter must set out.',
+    check(req) {
+      return exemptionUses(req).flatMap(({ use, at }) => {
+        const e = findExemption(req.law, use.exemption);
+        return e?.basis === 'prejudice' && !use.harm?.trim()
+          ? [problem(req, 'exemption-harm-missing', [...at, 'exemption'], `${e.section} is prejudice-based: say what harm disclosure would, or would be likely to, cause (harm:)`, e.harm ? `for example: ${e.harm}` : undefined)]
+          : [];
+      });
+    },
+  },
+  {
+    code: 'exemption-public-interest-missing',
+    description: 'A qualified exemption without the public interest test and its conclusion.',
+    check(req) {
+      return exemptionUses(req).flatMap(({ use, at }) => {
+        const e = findExemption(req.law, use.exemption);
+        if (!e) return [];
+        if (e.type === 'qualified' && !use.public_interest?.conclusion?.trim()) {
+          return [problem(req, 'exemption-public-interest-missing', [...at, 'exemption'], `${e.section} is qualified: the letter must weigh the public interest and give the conclusion (public_interest: { conclusion: … })`, 'the factors for and against default to the law profile\'s; say where the balance lies for this request and why')];
+        }
+        if (e.type === 'absolute' && use.public_interest) {
+          return [problem(req, 'exemption-public-interest-missing', [...at, 'public_interest'], `${e.section} is absolute: there is no public interest test, so this will not be printed`, 'remove public_interest', 'warning')];
+        }
+        return [];
+      });
+    },
+  },
+  {
+    code: 'ncnd-not-available',
+    description: 'Neither confirm nor deny under an exemption that has no such provision.',
+    check(req) {
+      return req.spec.questions.flatMap((q, i) =>
+        q.answer.kind === 'neither_confirm_nor_deny'
+          ? q.answer.exemptions.flatMap((use, j) => {
+              const e = findExemption(req.law, use.exemption);
+              return e && !e.ncnd_section
+                ? [problem(req, 'ncnd-not-available', ['questions', i, 'answer', 'exemptions', j, 'exemption'], `${e.section} does not allow neither confirming nor denying that information is held`, 'rely on an exemption that has a neither-confirm-nor-deny provision (e.g. section 30(3), 31(3), 40(5))')]
+                : [];
+            })
+          : [],
+      );
+    },
+  },
+  {
+    code: 'cost-estimate',
+    description: 'A refusal on cost without an estimate, under a law without a cost limit, or with an estimate within the limit.',
+    check(req) {
+      const refused = req.spec.questions.findIndex((q) => q.answer.kind === 'refused_cost');
+      const est = req.spec.cost_estimate;
+      const out: Problem[] = [];
+      if (refused >= 0 && !est) {
+        out.push(problem(req, 'cost-estimate', ['questions', refused, 'answer', 'kind'], 'a refusal on cost needs the estimate it rests on', 'add cost_estimate: { activities: [...], advice: ... } at the top level of the spec'));
+      }
+      if (!est) return out;
+      if (req.law.cost_limit.kind === 'none') {
+        return [...out, problem(req, 'cost-estimate', ['cost_estimate'], `${req.law.name} has no cost limit`, req.law.cost_limit.explanation, 'error', true)];
+      }
+      const tables = Object.keys(req.spec.tables);
+      est.activities.forEach((a, i) => {
+        if (a.records_from !== undefined && !tables.includes(a.records_from)) {
+          out.push(problem(req, 'cost-estimate', ['cost_estimate', 'activities', i, 'records_from'], `there is no table "${a.records_from}" to count the records from`, didYouMean(a.records_from, tables) ?? `tables: ${tables.join(', ')}`));
+        }
+        if (a.records !== undefined && a.records_from !== undefined) {
+          out.push(problem(req, 'cost-estimate', ['cost_estimate', 'activities', i], 'give records or records_from, not both', undefined, 'error', true));
+        }
+      });
+      if (out.length || est.activities.some((a) => a.records_from !== undefined)) return out;
+      try {
+        const e = estimateCost(est.activities, req.law, { central_government: req.authority.central_government });
+        if (!e.exceeds && refused >= 0) {
+          out.push(problem(req, 'cost-estimate', ['cost_estimate'], `the estimate (${formatPounds(e.cost)}) does not exceed the limit of ${formatPounds(e.limit)}, so the request cannot be refused on cost`, 'answer the request, or check the estimate', 'error', true));
+        }
+      } catch (e) {
+        if (!isFoiError(e)) throw e;
+        const index = /cost activity (\d+)/.exec(e.message)?.[1];
+        out.push(problem(req, e.code, index ? ['cost_estimate', 'activities', Number(index) - 1] : ['cost_estimate'], e.message, e.hint));
+      }
+      return out;
     },
   },
 ];

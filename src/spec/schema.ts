@@ -191,18 +191,94 @@ export const Table = z
   })
   .meta(d('A table of figures: a query over the mapped sources, broken down by rows (and columns).'));
 
+export const ExemptionUse = z
+  .strictObject({
+    exemption: z.string().meta(d('The exemption (or EIR exception) relied on, as the law profile names it: s40(2), s31, reg12(5)(b)…')),
+    applies_to: z.string().optional().meta(d('What is withheld, e.g. "the names of the officers".')),
+    reason: z.string().meta(d('Why the exemption applies to this information (section 17 requires it).')),
+    harm: z
+      .string()
+      .optional()
+      .meta(d('For a prejudice-based exemption: the harm disclosure would, or would be likely to, cause, and how.')),
+    public_interest: z
+      .strictObject({
+        for: z.array(z.string()).optional().meta(d('Factors favouring disclosure (default: the law profile\'s).')),
+        against: z.array(z.string()).optional().meta(d('Factors favouring the exemption (default: the law profile\'s).')),
+        conclusion: z.string().meta(d('Where the balance lies, and why.')),
+      })
+      .optional()
+      .meta(d('For a qualified exemption: the public interest test.')),
+  })
+  .meta(d('An exemption relied on, with what section 17 requires the letter to say about it.'));
+
+const exemptions = z.array(ExemptionUse).min(1);
+const tables = z.array(z.string()).min(1).meta(d('Ids of the tables that answer the question.'));
+const note = z.string().optional();
+
 export const Answer = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('provided'),
-    tables: z.array(z.string()).min(1).meta(d('Ids of the tables that answer the question.')),
-    note: z.string().optional().meta(d('Explanation printed before the figures.')),
+    tables,
+    note: note.meta(d('Explanation printed before the figures.')),
+  }),
+  z.strictObject({
+    kind: z.literal('provided_in_part'),
+    tables,
+    note: note.meta(d('Explanation printed before the figures.')),
+    withheld: exemptions.meta(d('What is withheld, and under which exemptions.')),
   }),
   z.strictObject({
     kind: z.literal('not_held'),
-    note: z.string().optional().meta(d('Why the information is not held.')),
-    advice: z.string().optional().meta(d('Section 16 advice: who may hold it, how to get it.')),
+    note: note.meta(d('Why the information is not held.')),
+    advice: z.string().optional().meta(d('Advice and assistance (FOIA section 16): who may hold it, how to get it.')),
+  }),
+  z.strictObject({
+    kind: z.literal('exempt'),
+    note,
+    exemptions,
+  }),
+  z.strictObject({
+    kind: z.literal('neither_confirm_nor_deny'),
+    note,
+    exemptions: exemptions.meta(d('The exemptions whose neither-confirm-nor-deny provision applies.')),
+  }),
+  z.strictObject({
+    kind: z.literal('refused_cost'),
+    note: note.meta(d('Anything to add; the calculation comes from cost_estimate.')),
+  }),
+  z.strictObject({
+    kind: z.literal('refused_vexatious'),
+    note: z.string().meta(d('Why the request is vexatious: its burden, motive, value and effect, in plain words.')),
+  }),
+  z.strictObject({
+    kind: z.literal('refused_repeated'),
+    note,
+    previous: z.strictObject({ reference: z.string(), date: IsoDate }).meta(d('The earlier identical request and when it was answered.')),
+  }),
+  z.strictObject({
+    kind: z.literal('already_published'),
+    note,
+    where: z.string().meta(d('Where the information is published (a web address, a publication).')),
   }),
 ]);
+
+export const CostEstimate = z
+  .strictObject({
+    activities: z
+      .array(
+        z.strictObject({
+          activity: z.enum(['determining', 'locating', 'retrieving', 'extracting']).meta(d('One of the activities whose cost counts.')),
+          description: z.string().meta(d('What the work is, e.g. "reading the free text of each crime record".')),
+          records: z.number().int().nonnegative().optional().meta(d('How many records, where the officer counted them.')),
+          records_from: z.string().optional().meta(d('A table whose total is the number of records (counted from the data).')),
+          minutes_each: z.number().positive().optional().meta(d('Minutes per record (from a sample).')),
+          hours: z.number().positive().optional().meta(d('Or: hours for the whole activity.')),
+        }),
+      )
+      .min(1),
+    advice: z.string().meta(d('Advice and assistance: how the request could be narrowed to come within the limit.')),
+  })
+  .meta(d('The estimate of the cost of compliance that a refusal under the cost limit (FOIA section 12) rests on.'));
 
 export const Question = z.strictObject({
   text: z.string().meta(d('The question word for word as the requester asked it.')),
@@ -216,6 +292,10 @@ export const Authority = z.strictObject({
   email: z.string().optional(),
   phone: z.string().optional(),
   website: z.string().optional(),
+  central_government: z
+    .boolean()
+    .optional()
+    .meta(d('A central government body (FOIA Schedule 1 Part I): the cost limit is £600, not £450.')),
   signatory: z.strictObject({
     name: z.string(),
     role: z.string().meta(d('e.g. "Freedom of Information Officer".')),
@@ -241,9 +321,21 @@ export const Spec = z
     version: z.literal(1).meta(d('Version of the spec format; 1.')),
     reference: z.string().min(1).meta(d('The request\'s reference number.')),
     title: z.string().meta(d('What the request is about, in a few words.')),
-    jurisdiction: z.enum(['foia']).optional().meta(d('The law the request is answered under (default foia).')),
+    jurisdiction: z
+      .enum(['foia', 'foisa', 'eir'])
+      .optional()
+      .meta(d('The law the request is answered under: foia (default), foisa (Scotland) or eir (environmental information).')),
     received: IsoDate.meta(d('The day the request was received.')),
     letter_date: IsoDate.meta(d('The date of the response letter.')),
+    clarified: IsoDate.optional().meta(d('The day clarification of the request was received: the time limit runs from the next day.')),
+    extension: z
+      .strictObject({
+        working_days: z.number().int().positive().meta(d('Further working days taken (FOIA: to consider the public interest; EIR: complex and voluminous, up to 40 in all).')),
+        reason: z.string(),
+      })
+      .optional()
+      .meta(d('An extension of the time limit, where the law allows one.')),
+    cost_estimate: CostEstimate.optional(),
     authority: Authority,
     requester: Requester.optional(),
     questions: z.array(Question).min(1).meta(d('The questions, in the requester\'s order and words.')),
@@ -272,6 +364,8 @@ export type FieldT = z.output<typeof Field>;
 export type TableT = z.output<typeof Table>;
 export type ColumnMapT = z.output<typeof ColumnMap>;
 export type AnswerT = z.output<typeof Answer>;
+export type ExemptionUseT = z.output<typeof ExemptionUse>;
+export type CostEstimateT = z.output<typeof CostEstimate>;
 export type MeasureT = z.output<typeof Measure>;
 export type PeriodT = z.output<typeof Period>;
 export type SourcePeriodT = z.output<typeof SourcePeriod>;
