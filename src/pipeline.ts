@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FOI_VERSION, LAW_DIR, PACKAGE_ROOT } from './paths.js';
 import { deadlineOf } from './spec/rules.js';
+import { mark, resetTimings, takeTimings } from './timing.js';
 import { FoiError, withContext, type Problem } from './errors.js';
 import { openDuckDb, type Db } from './db/duckdb.js';
 import { runQueries, shapeTable, type QueryResult } from './query/run.js';
@@ -93,7 +94,9 @@ async function finish(
   const deadline = deadlineOf(req);
   const view = buildView(req, tables, deadline);
   const letter = await withContext('while rendering the letter', () => renderLetter(req, view, templates));
+  mark('letter');
   const annex = await renderAnnex(req, tables, date);
+  mark('annex');
   const results = queryResults.map((q) => ({ q, name: resultFile(q.table.id), csv: resultsToCsv(q.rows) }));
   const files: OutputFile[] = [
     { name: LETTER_FILE, data: normaliseOfficeZip(letter.docx, date) },
@@ -186,7 +189,9 @@ export async function buildResponse(req: Request, opts: BuildOptions = {}): Prom
   const db = await openDuckDb();
   try {
     const sources = await withContext('while reading the sources', () => openSources(req, db, { cacheDir: cache, hashes }));
+    mark('open sources');
     const run = await runQueries(req, db, sources).catch((e: unknown) => locateCsvError(db, sources, e));
+    mark('queries');
     if (cache) hashes.save();
     const sourceRecords = sources.map((s) => ({ id: s.def.id, path: relTo(cwd, s.def.path), sha256: s.sha256, bytes: s.bytes, rows: s.rows }));
     const warnings = [...req.warnings, ...qualityWarnings(req, run.quality)];
@@ -250,11 +255,13 @@ export function writeResponse(response: Response, folder: string, started: numbe
       host: os.hostname(),
       platform: `${process.platform}-${process.arch}`,
       duration_ms: Math.round(performance.now() - started),
+      stages_ms: takeTimings(),
       command,
     },
   };
   const files = [...response.files, { name: MANIFEST_FILE, data: manifestJson(manifest) }];
   const { version, dir } = writeVersion(folder, files, { afterFile: writeDelayHook() });
+  mark('write');
   return { ...response, manifest, folder, version, dir, written: files.map((f) => path.join(dir, f.name)) };
 }
 
@@ -262,7 +269,9 @@ export async function runRequest(specPath: string, opts: RunOptions = {}): Promi
   const started = performance.now();
   const cwd = opts.cwd ?? process.cwd();
   // Columns are checked when the sources are opened, so validation need not read the data first.
+  resetTimings();
   const req = await loadValidRequest(specPath, { cwd, overrides: opts.overrides, data: false });
+  mark('load spec');
   const response = await buildResponse(req, { cwd });
   const folder = opts.out ? path.resolve(cwd, opts.out) : defaultOutDir(req, cwd);
   return writeResponse(response, folder, started, opts.command ?? []);

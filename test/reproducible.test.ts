@@ -127,7 +127,7 @@ describe('the manifest', () => {
     expect(q1.sql).toContain('FROM "selected"');
     expect(q1.sha256).toBe(sha256(fs.readFileSync(path.join(r.dir, q1.result))));
     for (const o of m.outputs) expect(sha256(fs.readFileSync(path.join(r.dir, o.path))), o.path).toBe(o.sha256);
-    expect(Object.keys(m.metadata)).toEqual(['generated_at', 'host', 'platform', 'duration_ms', 'command']);
+    expect(Object.keys(m.metadata)).toEqual(['generated_at', 'host', 'platform', 'duration_ms', 'stages_ms', 'command']);
   });
 });
 

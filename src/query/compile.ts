@@ -121,19 +121,31 @@ export function compileSelection(d: Dialect, req: Request, sources: OpenSource[]
     .map((s) => `  SELECT *, CAST(${p.add(s.def.id)} AS ${d.type('text')}) AS "__source", ${periodSql(req, s.def.period, p)} AS "__in_source" FROM ${ident(`src_${s.def.id}`)}`)
     .join('\n  UNION ALL\n');
   ctes.push(`"records" AS (\n${union}\n)`);
-  const match = [
-    '"__in_source"',
-    periodSql(req, req.period, p),
-    whereSql(d, req, req.where, ['criteria', 'where'], p),
-  ].filter((c): c is string => c !== undefined);
+  // The criteria as separate conditions, each with the fields it reads.
+  const root = req.where ? parseCondition(req.where, ['criteria', 'where']) : undefined;
+  const conjuncts = (root ? (root.type === 'and' ? root.items : [root]) : []).map((node) => ({
+    sql: conditionSql(d, req, node, p),
+    fields: new Set([...testsOf(node)].map((t) => t.field)),
+  }));
+  const inPeriod = periodSql(req, req.period, p);
+  const match = ['"__in_source"', inPeriod, ...conjuncts.map((c) => c.sql)];
   const matchSql = `(${match.join(' AND ')})`;
-  // A value that could not be read is reported where it matters: within the period a source is
-  // read for; an unreadable date anywhere (its record cannot be placed in any period).
-  const badSql = (f: string) => (f === req.periodField ? badCol(f) : `(CASE WHEN "__in_source" THEN ${badCol(f)} END)`);
-  const anyBad = checked.map((f) => `${badSql(f)} IS NOT NULL`);
+  // A value that could not be read is reported where it could have changed a figure: on a record
+  // that meets every other condition (a flag keyed "X" on a burglary does not matter to a count of
+  // stalking). An unreadable date cannot be placed in any period, so only the other criteria apply.
+  const relevant = (f: string) => [...(f === req.periodField ? [] : ['"__in_source"', inPeriod]), ...conjuncts.filter((c) => !c.fields.has(f)).map((c) => c.sql)];
+  const badSql = (f: string) => `(CASE WHEN ${relevant(f).join(' AND ') || 'TRUE'} THEN ${badCol(f)} END)`;
+  // The rows kept: those that count, and those with a value that could not be read where it
+  // matters. A field no criterion reads matters only on rows that count (already kept). The
+  // conditions every kept row meets are written once, outside, so the database can apply them
+  // first (usually the cheap ones, such as the offence codes).
+  const alternatives = [match, ...checked.filter((f) => f === req.periodField || conjuncts.some((c) => c.fields.has(f))).map((f) => [`${badCol(f)} IS NOT NULL`, ...relevant(f)])];
+  const common = match.filter((c) => alternatives.every((alt) => alt.includes(c)));
+  const rest = alternatives.map((alt) => alt.filter((c) => !common.includes(c)));
+  const keepSql = rest.some((r) => r.length === 0) ? [] : [`(${rest.map((r) => `(${r.join(' AND ')})`).join('\n   OR ')})`];
   const select =
     `SELECT ${[...keep.map(ident), '"__source"', `COALESCE(${matchSql}, FALSE) AS "__match"`, ...checked.map((f) => `${badSql(f)} AS ${badCol(f)}`)].join(', ')}\n` +
-    `FROM "records"\nWHERE ${[matchSql, ...anyBad].join('\n   OR ')}`;
+    `FROM "records"\nWHERE ${[...common, ...keepSql].join('\n  AND ') || 'TRUE'}`;
   return { ctes, select, params: p, fields: keep, checked };
 }
 

@@ -10,6 +10,7 @@ import { compileSelection, compileTable, selectionStatement, type CompiledQuery,
 import type { Dialect } from './dialect.js';
 import { badCol } from './mapping.js';
 import { Params } from './params.js';
+import { mark } from '../timing.js';
 
 /** A table this small reads well in the letter; bigger ones are only in the annex. */
 const LETTER_MAX_CELLS = 40;
@@ -226,6 +227,7 @@ export async function runQueries(req: Request, engine: Engine, sources: OpenSour
   const results: QueryResult[] = [];
   if (engine.materialize) {
     await engine.run(`CREATE TEMP TABLE "selected" AS ${selection.sql}`, sel.params.values);
+    mark('selection');
     let locked = false;
     for (const table of req.tables) {
       if (table.sql !== undefined) {
@@ -243,6 +245,7 @@ export async function runQueries(req: Request, engine: Engine, sources: OpenSour
       const sql = compileTable(d, req, table, p);
       results.push({ table, sql, params: p.recorded, rows: await engine.all(sql, p.values) });
     }
+    mark('tables');
     return { selection, results, quality: await dataQuality(engine, sources, sel.checked, () => ({ prefix: '' }), new Params()) };
   }
   const withSelected = (_: Params) => ({ prefix: `WITH ${sel.ctes.join(',\n')},\n"selected" AS (\n${sel.select}\n)\n` });

@@ -57,6 +57,8 @@ export interface Manifest {
     host: string;
     platform: string;
     duration_ms: number;
+    /** Milliseconds per stage (load spec, open sources, queries, letter, annex). */
+    stages_ms?: Record<string, number>;
     command: string[];
   };
 }
