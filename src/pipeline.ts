@@ -95,12 +95,15 @@ async function finish(
   const view = buildView(req, tables, deadline);
   const letter = await withContext('while rendering the letter', () => renderLetter(req, view, templates));
   mark('letter');
-  const annex = await renderAnnex(req, tables, date);
+  // The annex holds the tables that answer questions (a count behind a cost estimate is kept with
+  // the results, not sent); a response with none has no annex.
+  const annexed = tables.filter((t) => t.questions.length > 0);
+  const annex = annexed.length ? await renderAnnex(req, annexed, date) : undefined;
   mark('annex');
   const results = queryResults.map((q) => ({ q, name: resultFile(q.table.id), csv: resultsToCsv(q.rows) }));
   const files: OutputFile[] = [
     { name: LETTER_FILE, data: normaliseOfficeZip(letter.docx, date) },
-    { name: ANNEX_FILE, data: normaliseOfficeZip(annex, date) },
+    ...(annex ? [{ name: ANNEX_FILE, data: normaliseOfficeZip(annex, date) }] : []),
     { name: SPEC_COPY, data: req.specText },
     ...results.map((r) => ({ name: r.name, data: r.csv })),
   ];
@@ -181,6 +184,10 @@ async function buildFromPostgres(req: Request, cwd: string, templates: TemplateS
 /** Computes the response from the data. */
 export async function buildResponse(req: Request, opts: BuildOptions = {}): Promise<Response> {
   const cwd = opts.cwd ?? process.cwd();
+  if (req.sources.length === 0) {
+    // Answered without data (a refusal, neither confirm nor deny): no database at all.
+    return finish(req, [], [], req.warnings, { mode: 'run', duckdb: null, sources: [], selection: { sql: '', params: [] }, cwd }, opts.templates ?? templateSet());
+  }
   if (req.sources.some((s) => s.kind === 'postgres')) return buildFromPostgres(req, cwd, opts.templates ?? templateSet());
   const cache = opts.cacheDir === false ? undefined : (opts.cacheDir ?? cacheDir(cwd));
   const hashes = new FileHashes(cache ?? path.join(os.tmpdir(), 'foi-no-cache'));

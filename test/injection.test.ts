@@ -43,7 +43,7 @@ describe('hostile values', () => {
     expect(letter.xml).not.toContain('<w:hyperlink');
   });
 
-  it('escapeMarkdown escapes every punctuation character and folds line breaks', () => {
-    expect(escapeMarkdown('a*b_c\n\n# d')).toBe('a\\*b\\_c \\# d');
+  it('escapeMarkdown escapes every punctuation character and keeps only paragraph breaks', () => {
+    expect(escapeMarkdown('a*b_c\n# d\n\n- e')).toBe('a\\*b\\_c \\# d\n\n\\- e');
   });
 });

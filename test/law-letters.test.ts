@@ -44,7 +44,10 @@ describe('what each kind of answer says (FOIA)', () => {
     expect(q).toContain('We have provided some of the information you asked for');
     expect(q).toContain('Section 40(2): Personal information (the names of the staff)');
     expect(q).toContain('The names are the personal data of junior staff');
-    expect(q).toContain('Section 40(2) is an absolute exemption, so no public interest test is needed.');
+    // The standard wording says it is absolute, so the letter does not say it twice.
+    expect(q).toContain('Where this is so, section 40(2) is an absolute exemption.');
+    expect(q.match(/absolute exemption/g)).toHaveLength(1);
+    expect(q).toContain('for that part this letter is a refusal notice under section 17 of the Act');
   });
 
   it('not held: the duty to confirm or deny, and section 16 advice', () => {

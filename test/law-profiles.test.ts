@@ -59,7 +59,7 @@ describe('law profiles', () => {
     expect(p.cost_limit).toMatchObject({ kind: 'limit', amount: 600, hourly_rate: 15 });
     expect(complaintAddress(p)).toBe('Scottish Information Commissioner, Kinburn Castle, Doubledykes Road, St Andrews, Fife KY16 9DS');
     expect(p.review.complaint.website).toBe('www.foi.scot');
-    expect(p.review.complaint.paragraph).toContain('Court of Session');
+    expect(p.review.complaint.appeal).toContain('Court of Session');
     expect(p.sections).toMatchObject({ not_held: 'section 17', neither_confirm_nor_deny: 'section 18', already_accessible: 'section 25' });
   });
 

@@ -151,6 +151,8 @@ export const LawProfileSchema = z
     /** Phrases a response letter under this law uses. */
     letter: z.strictObject({
       request_title: text,
+      /** The heading of the closing paragraphs on review and complaint. */
+      review_heading: text,
       /** Said where information is not held. */
       not_held_notice: text,
     }),

@@ -2,6 +2,7 @@
  * The annexed spreadsheet: a notes sheet, then one sheet per table. Figures are numbers (not
  * text), labels are text (never formulas, whatever they start with), totals are from the query.
  */
+import path from 'node:path';
 import type { Request, ResultTable } from '../types.js';
 import { effectivePeriod } from '../spec/periods.js';
 import { longDate } from '../util/dates.js';
@@ -102,7 +103,9 @@ function notesSheet(ws: Worksheet, req: Request, results: ResultTable[]): void {
   for (const s of req.sources) {
     const p = effectivePeriod(s.period, req.period);
     const read = p ? `records by ${s.dateBasis ?? 'date'} from ${longDate(p.from)} to ${longDate(p.to)}` : 'no records (its period is outside the request\'s)';
-    rows.push([s.name, `${s.description ? capitalise(s.description) + '. ' : ''}Extract ${s.file}: ${read}.`]);
+    // Only the file's own name: the path is where it sits on this machine, not part of the record.
+    const extract = s.kind === 'postgres' ? `Table ${s.postgres!.schema}.${s.postgres!.table}` : `Extract ${path.basename(s.file)}`;
+    rows.push([s.name, `${s.description ? capitalise(s.description) + '. ' : ''}${extract}: ${read}.`]);
   }
   if (req.sources.length > 1) {
     rows.push(['', 'Each system is read only for the period in which it was the system of record, so that no record is counted twice.']);

@@ -117,7 +117,7 @@ export async function renderLetter(req: Request, view: LetterView, templates?: T
       subject: layout.subject ?? req.title,
       creator: a.name,
       letterhead,
-      footer: `${a.name} · FOI ${req.reference}`,
+      footer: `${a.name} · Reference ${req.reference}`,
   });
   return { docx, markdown };
 }

@@ -6,7 +6,16 @@
  * exactly as it is and can never become a heading, a link, a list or a table.
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').replace(/[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g, (c) => `\\${c}`);
+  return text
+    .trim()
+    .split(/\s*\n\s*\n\s*/)
+    .map((para) => para.replace(/\s*[\r\n]+\s*/g, ' ').replace(/[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g, (c) => `\\${c}`))
+    .join('\n\n');
+}
+
+/** One paragraph, for places where a paragraph break would break the structure (a list item, a quote). */
+export function oneParagraph(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** Escapes every string in a view model, leaving numbers and structure alone. */

@@ -11,7 +11,7 @@ import type { ExemptionUseT } from '../spec/schema.js';
 import { effectivePeriod } from '../spec/periods.js';
 import { longDate } from '../util/dates.js';
 import { describeCondition } from './describe.js';
-import { escapeDeep, escapeMarkdown, formatNumber, markdownTable } from './markdown.js';
+import { escapeDeep, escapeMarkdown, formatNumber, markdownTable, oneParagraph } from './markdown.js';
 import { list, obj, V, type Shape } from './template-check.js';
 
 export const ANNEX_FILE = 'annex.xlsx';
@@ -27,7 +27,8 @@ export function totalLabel(t: ResultTable): string {
 
 /** The table as Markdown for the letter: totals row and, for a cross-tab, totals column. */
 export function tableMarkdown(t: ResultTable): string {
-  const e = escapeMarkdown;
+  // A table cell is one line, whatever the data holds.
+  const e = (s: string) => escapeMarkdown(oneParagraph(s));
   const crossTab = t.colDimLabel !== undefined;
   const header = crossTab
     ? [t.rowDimLabel, ...t.cols.map((c) => shortLabel(c.label)), totalLabel(t)]
@@ -59,6 +60,7 @@ const EXEMPTION_SHAPE = obj({
   ncnd_Section: V,
   title: V,
   absolute: V,
+  absolute_note: V,
   qualified: V,
   prejudice: V,
   ncnd_section: V,
@@ -90,6 +92,7 @@ export const VIEW_SHAPE: Shape = obj({
     name: V,
     short: V,
     request_title: V,
+    review_heading: V,
     not_held_notice: V,
     sections: obj({
       advice_and_assistance: V,
@@ -137,7 +140,7 @@ export const VIEW_SHAPE: Shape = obj({
     hourly_rate: V,
     regulations: V,
     activities_counted: list(V),
-    lines: list(obj({ description: V, calculation: V })),
+    lines: list(obj({ activity: V, description: V, calculation: V })),
     total_hours: V,
     cost: V,
     summary: V,
@@ -168,6 +171,8 @@ function exemptionView(req: Request, use: ExemptionUseT) {
     ncnd_Section: e.ncnd_section ? capitalise(e.ncnd_section) : null,
     title: e.title,
     absolute: !qualified,
+    // Said once: some standard wordings say it already.
+    absolute_note: !qualified && !/absolute exemption/i.test(e.wording),
     qualified,
     prejudice: e.basis === 'prejudice',
     ncnd_section: e.ncnd_section ?? null,
@@ -178,8 +183,8 @@ function exemptionView(req: Request, use: ExemptionUseT) {
     public_interest:
       qualified && use.public_interest
         ? {
-            for: use.public_interest.for ?? e.public_interest?.for ?? [],
-            against: use.public_interest.against ?? e.public_interest?.against ?? [],
+            for: (use.public_interest.for ?? e.public_interest?.for ?? []).map(oneParagraph),
+            against: (use.public_interest.against ?? e.public_interest?.against ?? []).map(oneParagraph),
             conclusion: use.public_interest.conclusion,
           }
         : null,
@@ -211,9 +216,10 @@ export function costView(req: Request, byId: Map<string, ResultTable>) {
     limit: formatPounds(e.limit),
     limit_hours: formatHours(e.limit_hours),
     hourly_rate: formatPounds(e.hourly_rate),
-    regulations: limits.regulations,
+    // Cited mid-sentence: "under the … Regulations 2004".
+    regulations: limits.regulations.replace(/^The /, 'the '),
     activities_counted: limits.activities.map((a) => a.label),
-    lines: e.activities.map((l) => ({ description: l.description, calculation: l.calculation })),
+    lines: e.activities.map((l) => ({ activity: capitalise(l.activity), description: l.description, calculation: l.calculation })),
     total_hours: formatHours(e.total_hours),
     cost: formatPounds(e.cost),
     summary: e.summary,
@@ -245,7 +251,8 @@ export function buildView(req: Request, results: ResultTable[], deadline?: Deadl
     const uses = a.kind === 'exempt' || a.kind === 'neither_confirm_nor_deny' ? a.exemptions : a.kind === 'provided_in_part' ? a.withheld : [];
     return {
       number: q.number,
-      text: q.text,
+      // Quoted in a numbered list and a block quote: one paragraph.
+      text: oneParagraph(q.text),
       answer: {
         kind: a.kind,
         provided: a.kind === 'provided',
@@ -291,6 +298,7 @@ export function buildView(req: Request, results: ResultTable[], deadline?: Deadl
       name: law.name,
       short: law.short,
       request_title: law.letter.request_title,
+      review_heading: law.letter.review_heading,
       not_held_notice: law.letter.not_held_notice,
       sections: {
         advice_and_assistance: law.sections.advice_and_assistance,
@@ -340,7 +348,7 @@ export function buildView(req: Request, results: ResultTable[], deadline?: Deadl
       period: { from: longDate(req.period.from), to: longDate(req.period.to) },
       partial,
     },
-    annex: { file: ANNEX_FILE },
+    annex: results.some((t) => t.questions.length > 0) ? { file: ANNEX_FILE } : null,
     any_in_annex_only: results.some((t) => !t.inLetter && t.questions.length > 0),
   };
   // Tables are Markdown already built from escaped text; everything else is escaped here.

@@ -133,9 +133,10 @@ export function normalise(spec: SpecT, yaml: YamlSource, specFile: string, specD
     questions,
     search: spec.search ?? {},
     fields: spec.fields,
-    periodField: spec.criteria.period_field ?? 'date',
-    period: spec.criteria.period,
-    where: spec.criteria.where,
+    periodField: spec.criteria?.period_field ?? 'date',
+    // A request answered without data has no period of its own; nothing reads this one.
+    period: spec.criteria?.period ?? { from: spec.received, to: spec.received },
+    where: spec.criteria?.where,
     sources,
     tables,
     specText: '',

@@ -44,8 +44,13 @@ function specDates(req: Request): { path: Path; value: string }[] {
   const out: { path: Path; value: string }[] = [
     { path: ['received'], value: s.received },
     { path: ['letter_date'], value: s.letter_date },
-    { path: ['criteria', 'period', 'from'], value: s.criteria.period.from },
-    { path: ['criteria', 'period', 'to'], value: s.criteria.period.to },
+    ...(s.clarified ? [{ path: ['clarified'] as Path, value: s.clarified }] : []),
+    ...(s.criteria
+      ? [
+          { path: ['criteria', 'period', 'from'] as Path, value: s.criteria.period.from },
+          { path: ['criteria', 'period', 'to'] as Path, value: s.criteria.period.to },
+        ]
+      : []),
   ];
   for (const [id, src] of Object.entries(s.sources)) {
     if (src.period.from !== undefined) out.push({ path: ['sources', id, 'period', 'from'], value: src.period.from });
@@ -57,7 +62,7 @@ function specDates(req: Request): { path: Path; value: string }[] {
 /** Every condition in the spec, with its path. */
 export function specConditions(req: Request): { path: Path; cond: ConditionT }[] {
   const out: { path: Path; cond: ConditionT }[] = [];
-  if (req.spec.criteria.where) out.push({ path: ['criteria', 'where'], cond: req.spec.criteria.where });
+  if (req.spec.criteria?.where) out.push({ path: ['criteria', 'where'], cond: req.spec.criteria.where });
   for (const [id, t] of Object.entries(req.spec.tables)) {
     if (t.where) out.push({ path: ['tables', id, 'where'], cond: t.where });
   }
@@ -137,7 +142,7 @@ export const rules: Rule[] = [
     description: 'A period that ends before it starts.',
     check(req) {
       const periods: { path: Path; from?: string; to?: string }[] = [
-        { path: ['criteria', 'period'], ...req.spec.criteria.period },
+        ...(req.spec.criteria ? [{ path: ['criteria', 'period'] as Path, ...req.spec.criteria.period }] : []),
         ...Object.entries(req.spec.sources).map(([id, s]) => ({ path: ['sources', id, 'period'] as Path, ...s.period })),
       ];
       return periods.flatMap((p) =>
@@ -197,7 +202,7 @@ export const rules: Rule[] = [
           check(f, ['tables', id, 'measure', k]);
         }
       }
-      if (req.spec.criteria.period_field !== undefined) check(req.spec.criteria.period_field, ['criteria', 'period_field']);
+      if (req.spec.criteria?.period_field !== undefined) check(req.spec.criteria.period_field, ['criteria', 'period_field']);
       for (const { path: p, cond } of specConditions(req)) {
         try {
           for (const t of testsOf(parseCondition(cond, [...p]))) check(t.field, t.path.slice(0, t.path.indexOf(t.field) + 1), true);
@@ -231,7 +236,7 @@ export const rules: Rule[] = [
       const f = req.spec.fields[req.periodField];
       if (!f || f.type === 'date') return [];
       return [
-        problem(req, 'period-field-type', req.spec.criteria.period_field !== undefined ? ['criteria', 'period_field'] : ['fields', req.periodField, 'type'], `the periods apply to "${req.periodField}", which is a ${f.type} field, not a date`, 'name a date field in criteria.period_field'),
+        problem(req, 'period-field-type', req.spec.criteria?.period_field !== undefined ? ['criteria', 'period_field'] : ['fields', req.periodField, 'type'], `the periods apply to "${req.periodField}", which is a ${f.type} field, not a date`, 'name a date field in criteria.period_field'),
       ];
     },
   },
@@ -323,7 +328,7 @@ export const rules: Rule[] = [
     code: 'source-periods-gap',
     description: "Days inside the request's period that no source is read for, or a period no source covers.",
     check(req) {
-      if (dateProblem(req.period.from) || dateProblem(req.period.to) || req.period.from > req.period.to) return [];
+      if (req.sources.length === 0 || dateProblem(req.period.from) || dateProblem(req.period.to) || req.period.from > req.period.to) return [];
       if (req.sources.some((s) => dateProblemIn(s.period))) return [];
       const spans = req.sources
         .map((s) => effectivePeriod(s.period, req.period))
@@ -362,8 +367,9 @@ export const rules: Rule[] = [
     code: 'table-unused',
     description: 'A table that no question is answered by.',
     check(req) {
+      const forEstimate = new Set((req.spec.cost_estimate?.activities ?? []).map((a) => a.records_from));
       return req.tables
-        .filter((t) => t.questions.length === 0)
+        .filter((t) => t.questions.length === 0 && !forEstimate.has(t.id))
         .map((t) => problem(req, 'table-unused', ['tables', t.id], `the table "${t.id}" answers no question, so it is only in the annex`, 'name it in a question\'s answer.tables, or remove it', 'warning', true));
     },
   },
@@ -640,6 +646,20 @@ export const rules: Rule[] = [
         out.push(problem(req, e.code, index ? ['cost_estimate', 'activities', Number(index) - 1] : ['cost_estimate'], e.message, e.hint));
       }
       return out;
+    },
+  },
+  {
+    code: 'criteria-missing',
+    description: 'Sources or tables without the criteria (period) they are read for, or tables without sources.',
+    check(req) {
+      const hasData = Object.keys(req.spec.sources).length > 0 || Object.keys(req.spec.tables).length > 0;
+      if (hasData && !req.spec.criteria) {
+        return [problem(req, 'criteria-missing', [], 'the spec has sources or tables but no criteria: which period do the figures cover?', 'add criteria: { period: { from: YYYY-MM-DD, to: YYYY-MM-DD } }')];
+      }
+      if (Object.keys(req.spec.tables).length > 0 && Object.keys(req.spec.sources).length === 0) {
+        return [problem(req, 'criteria-missing', ['tables'], 'the spec has tables but no sources to count them from', 'add the extracts under sources', 'error', true)];
+      }
+      return [];
     },
   },
 ];

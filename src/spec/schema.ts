@@ -340,8 +340,8 @@ export const Spec = z
     requester: Requester.optional(),
     questions: z.array(Question).min(1).meta(d('The questions, in the requester\'s order and words.')),
     search: Search.optional(),
-    fields: z.record(id('a field name'), Field).meta(d('The common fields every source is mapped onto.')),
-    sources: z.record(id('a source id'), Source).meta(d('The data sources, by id.')),
+    fields: z.record(id('a field name'), Field).default({}).meta(d('The common fields every source is mapped onto (none for a request answered without data).')),
+    sources: z.record(id('a source id'), Source).default({}).meta(d('The data sources, by id (none for a request answered without data, e.g. neither confirm nor deny).')),
     data_folders: z
       .array(z.string())
       .optional()
@@ -352,8 +352,9 @@ export const Spec = z
         period_field: z.string().optional().meta(d('The date field the periods apply to (default "date").')),
         where: Condition.optional().meta(d('Conditions every record counted must meet.')),
       })
-      .meta(d('The search criteria that apply to every table.')),
-    tables: z.record(id('a table id'), Table).meta(d('The tables of figures, by id.')),
+      .optional()
+      .meta(d('The search criteria that apply to every table (required when there are sources).')),
+    tables: z.record(id('a table id'), Table).default({}).meta(d('The tables of figures, by id.')),
   })
   .meta(d('An FOI request and how to answer it.'));
 
