@@ -13,8 +13,7 @@ import { openDuckDb, type Db } from './db/duckdb.js';
 import { runQueries, shapeTable, type QueryResult } from './query/run.js';
 import { cacheDir, FileHashes } from './sources/cache.js';
 import { checkCsv, isCsvError } from './sources/csv.js';
-import { renderAnnex } from './render/annex.js';
-import { renderLetter, templateSet, type TemplateSet } from './render/letter.js';
+import { templateSet, type TemplateSet } from './render/templates.js';
 import { ANNEX_FILE, buildView } from './render/view.js';
 import { normaliseOfficeZip, pinnedDate } from './render/zip.js';
 import { hashFile, manifestJson, MANIFEST_FILE, SPEC_COPY, sha256, type HashedFile, type Manifest } from './record/manifest.js';
@@ -76,8 +75,9 @@ interface Basis {
   cwd: string;
 }
 
+/** The modules that render documents (docx, exceljs) load while the database works. */
 function preloadRenderModules(): Promise<unknown> {
-  return Promise.all([import('exceljs'), import('handlebars'), import('gray-matter')]).catch(() => undefined);
+  return Promise.all([import('./render/letter.js'), import('./render/annex.js'), import('exceljs'), import('gray-matter')]).catch(() => undefined);
 }
 
 /** Render and record: the documents, the stored results and the manifest, all in memory. */
@@ -93,6 +93,7 @@ async function finish(
   const date = pinnedDate(req.letterDate);
   const deadline = deadlineOf(req);
   const view = buildView(req, tables, deadline);
+  const [{ renderLetter }, { renderAnnex }] = await Promise.all([import('./render/letter.js'), import('./render/annex.js')]);
   const letter = await withContext('while rendering the letter', () => renderLetter(req, view, templates));
   mark('letter');
   // The annex holds the tables that answer questions (a count behind a cost estimate is kept with

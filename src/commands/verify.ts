@@ -8,7 +8,7 @@ import path from 'node:path';
 import { FoiError, isFoiError } from '../errors.js';
 import { buildResponse, PACKAGE_ROOT, rebuildResponse, type Response } from '../pipeline.js';
 import { hashFile, readManifest, sha256, type Manifest } from '../record/manifest.js';
-import { templateSet } from '../render/letter.js';
+import { templateSet } from '../render/templates.js';
 import { loadValidRequest } from '../spec/validate.js';
 import { loadStored } from './stored.js';
 import { resolveVersion } from '../write/versions.js';

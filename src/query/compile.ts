@@ -27,7 +27,10 @@ function typed(d: Dialect, req: Request, field: string, value: Scalar, p: Params
   return type === 'text' ? p.add(String(value)) : `CAST(${p.add(String(value))} AS ${d.type(type)})`;
 }
 
-/** SQL for a condition, in two-valued logic: a blank value never makes a test "unknown". */
+/**
+ * SQL for a condition. A test on a blank value is unknown (NULL), which a WHERE treats as false;
+ * only under NOT does that matter, so NOT makes unknown false first: a blank value never matches.
+ */
 export function conditionSql(d: Dialect, req: Request, node: CondNode, p: Params): string {
   switch (node.type) {
     case 'and':
@@ -40,34 +43,34 @@ export function conditionSql(d: Dialect, req: Request, node: CondNode, p: Params
       const f = ident(node.field);
       const v = node.value;
       const one = () => typed(d, req, node.field, v as Scalar, p);
-      const list = () => (v as Scalar[]).map((x) => typed(d, req, node.field, x, p)).join(', ');
+      const list = () => (v as Scalar[]).map((x) => typed(d, req, node.field, x, p));
       switch (node.op) {
         case 'equals':
-          return `COALESCE(${f} = ${one()}, FALSE)`;
+          return `(${f} = ${one()})`;
         case 'not':
           return `(${f} IS DISTINCT FROM ${one()})`;
         case 'in':
-          return `COALESCE(${f} IN (${list()}), FALSE)`;
+          return d.inList(f, list());
         case 'not_in':
-          return `(${f} IS NULL OR ${f} NOT IN (${list()}))`;
+          return `(${f} IS NULL OR NOT ${d.inList(f, list())})`;
         case 'between': {
           const [lo, hi] = v as [Scalar, Scalar];
-          return `COALESCE(${f} BETWEEN ${typed(d, req, node.field, lo, p)} AND ${typed(d, req, node.field, hi, p)}, FALSE)`;
+          return `(${f} BETWEEN ${typed(d, req, node.field, lo, p)} AND ${typed(d, req, node.field, hi, p)})`;
         }
         case 'before':
-          return `COALESCE(${f} < ${one()}, FALSE)`;
+          return `(${f} < ${one()})`;
         case 'after':
-          return `COALESCE(${f} > ${one()}, FALSE)`;
+          return `(${f} > ${one()})`;
         case 'from':
-          return `COALESCE(${f} >= ${one()}, FALSE)`;
+          return `(${f} >= ${one()})`;
         case 'to':
-          return `COALESCE(${f} <= ${one()}, FALSE)`;
+          return `(${f} <= ${one()})`;
         case 'blank':
           return v ? `(${f} IS NULL)` : `(${f} IS NOT NULL)`;
         case 'contains':
-          return `COALESCE(strpos(lower(${d.asText(f)}), lower(${p.add(String(v))})) > 0, FALSE)`;
+          return `(strpos(lower(${d.asText(f)}), lower(${p.add(String(v))})) > 0)`;
         case 'pattern':
-          return `COALESCE(${d.regexMatches(d.asText(f), String(v), p)}, FALSE)`;
+          return `(${d.regexMatches(d.asText(f), String(v), p)})`;
       }
     }
   }
@@ -128,12 +131,13 @@ export function compileSelection(d: Dialect, req: Request, sources: OpenSource[]
     fields: new Set([...testsOf(node)].map((t) => t.field)),
   }));
   const inPeriod = periodSql(req, req.period, p);
-  const match = ['"__in_source"', inPeriod, ...conjuncts.map((c) => c.sql)];
+  // The criteria first: they are usually cheaper than the date tests, which need the date parsed.
+  const match = [...conjuncts.map((c) => c.sql), '"__in_source"', inPeriod];
   const matchSql = `(${match.join(' AND ')})`;
   // A value that could not be read is reported where it could have changed a figure: on a record
   // that meets every other condition (a flag keyed "X" on a burglary does not matter to a count of
   // stalking). An unreadable date cannot be placed in any period, so only the other criteria apply.
-  const relevant = (f: string) => [...(f === req.periodField ? [] : ['"__in_source"', inPeriod]), ...conjuncts.filter((c) => !c.fields.has(f)).map((c) => c.sql)];
+  const relevant = (f: string) => [...conjuncts.filter((c) => !c.fields.has(f)).map((c) => c.sql), ...(f === req.periodField ? [] : ['"__in_source"', inPeriod])];
   const badSql = (f: string) => `(CASE WHEN ${relevant(f).join(' AND ') || 'TRUE'} THEN ${badCol(f)} END)`;
   // The rows kept: those that count, and those with a value that could not be read where it
   // matters. A field no criterion reads matters only on rows that count (already kept). The

@@ -20,6 +20,8 @@ export interface Dialect {
   /** The first group of a regular expression's match, or NULL. */
   regexExtract(expr: string, re: string, p: Params): string;
   regexMatches(expr: string, re: string, p: Params): string;
+  /** Whether a value is one of a list (placeholders already made). */
+  inList(expr: string, items: string[]): string;
   year(expr: string): string;
   month(expr: string): string;
   quarter(expr: string): string;
@@ -40,6 +42,8 @@ export const duckdb: Dialect = {
   },
   regexExtract: (e, re, p) => `NULLIF(regexp_extract(${e}, ${p.add(re)}, 1), '')`,
   regexMatches: (e, re, p) => `regexp_matches(${e}, ${p.add(re)})`,
+  // Not "x IN (…)": DuckDB expands that into one comparison per item, working x out each time.
+  inList: (e, items) => `list_contains([${items.join(', ')}], ${e})`,
   year: (e) => `year(${e})`,
   month: (e) => `month(${e})`,
   quarter: (e) => `quarter(${e})`,
@@ -78,6 +82,7 @@ export const postgres: Dialect = {
   },
   regexExtract: (e, re, p) => `NULLIF(substring(${e} from ${p.add(re)}), '')`,
   regexMatches: (e, re, p) => `(${e} ~ ${p.add(re)})`,
+  inList: (e, items) => `(${e} IN (${items.join(', ')}))`,
   year: (e) => `CAST(EXTRACT(YEAR FROM ${e}) AS INTEGER)`,
   month: (e) => `CAST(EXTRACT(MONTH FROM ${e}) AS INTEGER)`,
   quarter: (e) => `CAST(EXTRACT(QUARTER FROM ${e}) AS INTEGER)`,

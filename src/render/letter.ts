@@ -4,28 +4,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { TEMPLATES_DIR } from '../paths.js';
+import type { TemplateSet } from './templates.js';
+import { templateSet } from './templates.js';
 import { FoiError } from '../errors.js';
 import type { Request } from '../types.js';
 import { buildDocx, type LetterLayout } from './docx.js';
 import type { LetterView } from './view.js';
 
-export { TEMPLATES_DIR };
-
-export interface TemplateSet {
-  /** The letter template's path, as shown in messages. */
-  letter: string;
-  /** Every file the letter depends on (template and partials), absolute. */
-  files: string[];
-}
-
-export function templateSet(dir = TEMPLATES_DIR): TemplateSet {
-  const partialsDir = path.join(dir, 'partials');
-  const partials = fs.existsSync(partialsDir)
-    ? fs.readdirSync(partialsDir).filter((f) => f.endsWith('.md.hbs')).sort().map((f) => path.join(partialsDir, f))
-    : [];
-  return { letter: path.join(dir, 'letter.md.hbs'), files: [path.join(dir, 'letter.md.hbs'), ...partials] };
-}
+export { templateSet, type TemplateSet } from './templates.js';
 
 function rel(file: string): string {
   const r = path.relative(process.cwd(), file);

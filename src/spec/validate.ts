@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { FoiError, isFoiError, type Problem } from '../errors.js';
 import { checkTemplateFiles } from '../render/template-check.js';
-import { templateSet, type TemplateSet } from '../render/letter.js';
+import { templateSet, type TemplateSet } from '../render/templates.js';
 import { VIEW_SHAPE } from '../render/view.js';
 import { missingColumnProblems, readHeader, sourceProblem } from '../sources/index.js';
 import type { Request } from '../types.js';
