@@ -29,6 +29,8 @@ export interface VerifyReport {
   outputsDiffering: { path: string; recorded: string; now: string | null }[];
   /** Outputs differ although no input changed: a defect in foi (or a different foi, Node or DuckDB). */
   defect: boolean;
+  /** Sources that are database tables, which cannot be fingerprinted. */
+  fromDatabase: string[];
   /** Set when the rerun itself failed (e.g. the changed spec no longer validates). */
   rerunError?: string;
   tools: { recorded: Manifest['tools']; now: Manifest['tools'] };
@@ -104,7 +106,9 @@ export async function verify(dir: string, cwd = process.cwd()): Promise<VerifyRe
     identical,
     inputsChanged: changes,
     outputsDiffering,
-    defect: changes.length === 0 && outputsDiffering.length > 0,
+    // A database table has no fingerprint: different figures from it are not, by themselves, a defect.
+    defect: changes.length === 0 && outputsDiffering.length > 0 && manifest.sources.every((s) => s.sha256 !== null),
+    fromDatabase: manifest.sources.filter((s) => s.sha256 === null).map((s) => s.path),
     ...(rerunError ? { rerunError } : {}),
     tools: { recorded: manifest.tools, now: toolsNow },
   };
@@ -127,6 +131,9 @@ export function formatVerify(r: VerifyReport, shownDir: string): string {
   if (r.outputsDiffering.length) {
     lines.push('', 'outputs that differ:');
     for (const o of r.outputsDiffering) lines.push(`  ${o.path}: recorded ${short(o.recorded)}, now ${short(o.now)}`);
+  }
+  if (!r.defect && r.inputsChanged.length === 0 && r.outputsDiffering.length > 0 && r.fromDatabase.length) {
+    lines.push('', `The figures differ and the sources are database tables (${r.fromDatabase.join(', ')}), which foi cannot fingerprint: their data has probably changed since.`);
   }
   if (r.defect) {
     const t = r.tools;

@@ -220,7 +220,7 @@ export function resolveVersion(dir: string): ResolvedVersion {
   if (fs.existsSync(path.join(abs, MANIFEST_FILE))) {
     const real = fs.realpathSync(abs);
     const name = path.basename(real);
-    return { folder: path.dirname(real), version: VERSION_RE.test(name) ? name : name, dir: real };
+    return { folder: path.dirname(real), version: name, dir: real };
   }
   const latest = versionNumbers(abs).pop();
   if (latest === undefined) {
