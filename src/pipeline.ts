@@ -191,7 +191,7 @@ export async function buildResponse(req: Request, opts: BuildOptions = {}): Prom
   }
   if (req.sources.some((s) => s.kind === 'postgres')) return buildFromPostgres(req, cwd, opts.templates ?? templateSet());
   const cache = opts.cacheDir === false ? undefined : (opts.cacheDir ?? cacheDir(cwd));
-  const hashes = new FileHashes(cache ?? path.join(os.tmpdir(), 'foi-no-cache'));
+  const hashes = new FileHashes(cache);
   // Rendering's modules load while the database works.
   const renderModules = preloadRenderModules();
   const db = await openDuckDb();

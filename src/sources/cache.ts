@@ -6,6 +6,7 @@
  * twice; `foi verify` always hashes in full. The cache is safe to delete at any time.
  */
 import { createHash } from 'node:crypto';
+import { hashFile } from '../record/manifest.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +30,9 @@ export class FileHashes {
   private entries: Record<string, HashEntry> = {};
   private dirty = false;
 
-  constructor(private readonly dir: string) {
+  /** Without a folder, hashes are remembered for this run only. */
+  constructor(private readonly dir?: string) {
+    if (!dir) return;
     try {
       const data = JSON.parse(fs.readFileSync(path.join(dir, 'hashes.json'), 'utf8')) as { version: number; entries: Record<string, HashEntry> };
       if (data.version === CACHE_VERSION) this.entries = data.entries;
@@ -46,15 +49,7 @@ export class FileHashes {
     if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.ino === st.ino) {
       return { sha256: known.sha256, bytes: st.size };
     }
-    const h = createHash('sha256');
-    const fd = fs.openSync(abs, 'r');
-    const buf = Buffer.alloc(4 << 20);
-    try {
-      for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
-    } finally {
-      fs.closeSync(fd);
-    }
-    const sha256 = h.digest('hex');
+    const { sha256 } = hashFile(abs);
     // A file modified within the last two seconds may be modified again within the same
     // timestamp tick: do not trust its time for reuse.
     if (Date.now() - st.mtimeMs > 2000) {
@@ -65,7 +60,7 @@ export class FileHashes {
   }
 
   save(): void {
-    if (!this.dirty) return;
+    if (!this.dirty || !this.dir) return;
     try {
       fs.mkdirSync(this.dir, { recursive: true });
       const tmp = path.join(this.dir, `hashes.json.${process.pid}.tmp`);

@@ -6,7 +6,6 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { FoiError, isFoiError, type Problem } from '../errors.js';
 import type { Db } from '../db/duckdb.js';
 import { ident } from '../db/duckdb.js';
@@ -224,7 +223,7 @@ async function openOne(ctx: Context, def: SourceDef): Promise<OpenSource> {
       }
       // JSON is parsed once, into the cache, as text (nested values as their JSON text).
       const p = new Params();
-      const select = `SELECT ${cols.map((c, i) => `CAST(c${i + 1} AS VARCHAR) AS c${i + 1}`).join(', ')} FROM ${tableFunction(def, p)} AS t(${positional(header.length)})`;
+      const select = `SELECT ${cols.map((_, i) => `CAST(c${i + 1} AS VARCHAR) AS c${i + 1}`).join(', ')} FROM ${tableFunction(def, p)} AS t(${positional(header.length)})`;
       await ctx.db.run(`CREATE TEMP TABLE ${ident(table)} AS ${select}`, p.values);
       const [{ n }] = (await ctx.db.all(`SELECT count(*) AS n FROM ${ident(table)}`)) as [{ n: string }];
       await toCache(ctx, def, sha256, `SELECT * FROM ${ident(table)}`, [], header);
@@ -240,7 +239,7 @@ export interface OpenOptions {
 }
 
 export async function openSources(req: Request, db: Db, opts: OpenOptions = {}): Promise<OpenSource[]> {
-  const ctx: Context = { db, cacheDir: opts.cacheDir, hashes: opts.hashes ?? new FileHashes(opts.cacheDir ?? path.join(req.specDir, '.foi-cache')) };
+  const ctx: Context = { db, cacheDir: opts.cacheDir, hashes: opts.hashes ?? new FileHashes() };
   const result: OpenSource[] = [];
   const problems: Problem[] = [];
   for (const def of req.sources) {
